@@ -1,0 +1,56 @@
+# Two commands from a fresh clone: `make run` and `make test`. Only python3 is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint migrate translations messages worker beat vendor clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+migrate: translations
+	$(BIN)/python manage.py migrate --no-input
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving the demo on http://$(HOST):$(PORT)/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-test translations lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: $(VENV)/.installed
+	$(BIN)/celery -A aks worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A aks beat --loglevel=info
+
+# Developers only (needs GNU gettext): refresh the German catalogue from the code.
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*'
+
+# Developers only (needs npm): refresh the vendored front-end files in static/vendor.
+vendor:
+	npm install --no-save --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) var

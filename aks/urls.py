@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aks.portal.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("konto/", include("aks.accounts.urls")),
+    path("gremien/", include("bodies.urls")),
+    path("", include("aks.portal.urls")),
+]

@@ -1,0 +1,176 @@
+"""The access kernel: the one place that decides who may see or change what.
+
+Every object a person can open carries a ``visibility`` level. Lists ask
+``Model.objects.visible_to(user)`` (one SQL query, ``EXISTS`` subqueries);
+single objects and actions ask ``user.has_perm(perm, obj)``, which reaches
+:class:`AccessBackend` below and guardian's backend for explicit grants.
+
+A model joins the kernel by
+- having a ``visibility`` field and ``objects = VisibleQuerySet.as_manager()``,
+- naming ``body_lookup``, the ORM path from it to the primary key of its body,
+- optionally naming ``visibility_parent``, the foreign key to an object it
+  must never be more visible than (an agenda item and its meeting),
+- optionally having direct-foreign-key guardian permission tables.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.backends import BaseBackend
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from aks.accounts import roles
+from aks.accounts.roles import roles_of
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members of the body")
+    TEAM = "team", _("AKS team and councillor")
+    ADMIN_INTERNAL = "admin_internal", _("Administration-internal")
+    CIVIL_INTERNAL = "civil_internal", _("Civil-society-internal")
+
+
+# Which levels each role sees besides "public". "members" is seen by the team
+# roles and, per object, by the active members of the object's body.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    roles.V_INTERN: frozenset({Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}),
+    roles.V_EXTERN: frozenset({Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL}),
+    roles.COUNCILLOR: frozenset({Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}),
+    roles.ASSOCIATION_MEMBER: frozenset(),
+}
+
+
+def levels_for(user) -> frozenset[str]:
+    """The levels ``user`` sees on every object, whatever its body."""
+    levels = {Visibility.PUBLIC}
+    for role in roles_of(user):
+        levels |= ROLE_LEVELS.get(role, frozenset())
+    return frozenset(levels)
+
+
+def is_active_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _grant_q(user, model: type[models.Model], prefix: str) -> Q:
+    """Explicit guardian grants of ``view_<model>`` to the user or one of their groups."""
+    codename = f"view_{model._meta.model_name}"
+    q = Q()
+    user_perms = get_user_obj_perms_model(model)
+    if not user_perms.objects.is_generic():
+        q |= Exists(
+            user_perms.objects.filter(
+                user=user,
+                permission__codename=codename,
+                content_object=OuterRef(f"{prefix}pk"),
+            )
+        )
+    group_perms = get_group_obj_perms_model(model)
+    if not group_perms.objects.is_generic():
+        q |= Exists(
+            group_perms.objects.filter(
+                group__user=user,
+                permission__codename=codename,
+                content_object=OuterRef(f"{prefix}pk"),
+            )
+        )
+    return q
+
+
+def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
+    """A filter for ``model`` (reached through ``prefix``) to what ``user`` may see."""
+    if getattr(user, "is_superuser", False) and is_active_user(user):
+        return Q()
+    if getattr(user, "is_authenticated", False) and not user.is_active:
+        return Q(pk__in=[])
+    from .models import Membership
+
+    levels = levels_for(user)
+    q = Q(**{f"{prefix}visibility__in": levels})
+    if is_active_user(user):
+        if Visibility.MEMBERS not in levels:
+            q |= Q(**{f"{prefix}visibility": Visibility.MEMBERS}) & Exists(
+                Membership.objects.active().filter(
+                    person__user=user, body_id=OuterRef(f"{prefix}{model.body_lookup}")
+                )
+            )
+        q |= _grant_q(user, model, prefix)
+    parent = getattr(model, "visibility_parent", None)
+    if parent:
+        parent_model = model._meta.get_field(parent).related_model
+        q &= visibility_q(user, parent_model, prefix=f"{prefix}{parent}__")
+    return q
+
+
+class VisibleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visibility_q(user, self.model))
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """The object, if ``user`` may see it; otherwise 404, never revealing it exists."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(_("Not found.")) from exc
+
+
+def can_view(user, obj) -> bool:
+    return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
+
+
+def is_staff(user) -> bool:
+    """AKS team staff on either side of the administration."""
+    return is_active_user(user) and bool(roles_of(user) & roles.STAFF)
+
+
+def leads_body(user, body_id: int) -> bool:
+    """The user chairs (or deputises for) the body in a running term."""
+    from .models import Membership, MembershipRole
+
+    return (
+        is_active_user(user)
+        and Membership.objects.active()
+        .filter(
+            person__user=user,
+            body_id=body_id,
+            role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY],
+        )
+        .exists()
+    )
+
+
+Rule = Callable[[object, object], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(perm: str):
+    """Register the predicate that answers ``user.has_perm(perm, obj)``.
+
+    Each app names its rules ``app.verb_model`` in its own ``rules.py``; the
+    predicates are built from the functions of this module.
+    """
+
+    def register(predicate: Rule) -> Rule:
+        RULES[perm] = predicate
+        return predicate
+
+    return register
+
+
+class AccessBackend(BaseBackend):
+    """Answers object permissions from the rules registered above."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is None:
+            return False
+        if getattr(user_obj, "is_authenticated", False) and not user_obj.is_active:
+            return False
+        predicate = RULES.get(perm)
+        return bool(predicate and predicate(user_obj, obj))

@@ -1,0 +1,73 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+
+from .models import (
+    Body,
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
+    Membership,
+    Organisation,
+    Person,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "user"]
+    list_filter = ["organisation__kind"]
+    search_fields = ["name", "email", "user__email"]
+    autocomplete_fields = ["organisation", "user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person", "organisation"]
+
+
+@admin.register(Body)
+class BodyAdmin(GuardedModelAdmin):
+    list_display = ["name", "short_name", "kind", "voting_unit", "visibility", "parent"]
+    list_filter = ["kind", "voting_unit", "visibility"]
+    search_fields = ["name", "short_name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "person",
+        "body",
+        "role",
+        "side",
+        "organisation",
+        "voting_right",
+        "start",
+        "end",
+    ]
+    list_filter = ["role", "side", "voting_right", "body"]
+    search_fields = ["person__name", "body__name", "organisation__name"]
+    autocomplete_fields = ["person", "body", "organisation"]
+
+
+@admin.register(BodyUserObjectPermission)
+class BodyUserObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "user", "permission"]
+    list_filter = ["permission"]
+    search_fields = ["content_object__name", "user__email"]
+
+
+@admin.register(BodyGroupObjectPermission)
+class BodyGroupObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "group", "permission"]
+    list_filter = ["permission", "group"]
+    search_fields = ["content_object__name", "group__name"]

@@ -1,0 +1,519 @@
+"""Demo structures from the seeds: who sits where in the AKS Gemeinwohl and around it.
+
+All people are invented. Everything is keyed by a natural key so that running
+it again changes nothing.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from aks.accounts import roles
+from aks.accounts.models import User
+
+from .access import Visibility
+from .models import (
+    Body,
+    BodyKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Side,
+    VotingUnit,
+)
+
+DEMO_PASSWORD = "gemeinwohl-demo"  # noqa: S105  printed by `make run`, demo only
+
+# (e-mail, display name, role or None for the superuser)
+DEMO_USERS = [
+    ("admin@demo.gemeinwohl.example", "Plattform-Admin", None),
+    ("v-intern@demo.gemeinwohl.example", "Jana Okafor", roles.V_INTERN),
+    ("v-extern@demo.gemeinwohl.example", "Timo Brandauer", roles.V_EXTERN),
+    ("councillor@demo.gemeinwohl.example", "Dr. Hanne Lindqvist", roles.COUNCILLOR),
+    ("member@demo.gemeinwohl.example", "Selin Aydın", roles.ASSOCIATION_MEMBER),
+]
+
+ORGANISATIONS = [
+    (
+        "Bezirksamt Friedrichshain-Kreuzberg, Stadtentwicklungsamt",
+        "BA FK",
+        OrganisationKind.DISTRICT_OFFICE,
+    ),
+    (
+        "Bezirksverordnetenversammlung Friedrichshain-Kreuzberg",
+        "BVV",
+        OrganisationKind.DISTRICT_COUNCIL,
+    ),
+    ("Senatsverwaltung für Stadtentwicklung", "SenStadt", OrganisationKind.SENATE_DEPARTMENT),
+    ("WBM Wohnungsbaugesellschaft", "WBM", OrganisationKind.HOUSING_COMPANY),
+    ("BIM Berliner Immobilienmanagement", "BIM", OrganisationKind.PROPERTY_MANAGER),
+    ("GemeinwohlStadt e.V.", "GWS", OrganisationKind.ASSOCIATION),
+    ("Initiative ZKB", "ZKB", OrganisationKind.INITIATIVE),
+    ("Stiftung Kiezräume", "SKR", OrganisationKind.FOUNDATION),
+    ("Mieterinitiative Hasenheide-Süd", "MI HS", OrganisationKind.INITIATIVE),
+    ("Evangelische Kiezgemeinde Südost", "EKS", OrganisationKind.OTHER),
+    ("Elternverein Kita Sonnenblume", "EKS-Kita", OrganisationKind.ASSOCIATION),
+    ("Kulturverein Treffpunkt Ost", "KTO", OrganisationKind.ASSOCIATION),
+    ("Sportverein Blau-Weiß Südost", "BWS", OrganisationKind.ASSOCIATION),
+    ("Kiezbäckerei Morgenrot", "Morgenrot", OrganisationKind.BUSINESS),
+]
+
+# slug, short name, name, kind, parent slug, voting unit, visibility, description
+BODIES = [
+    (
+        "steuerungsrunde",
+        "SR",
+        "Steuerungsrunde",
+        BodyKind.STEERING,
+        None,
+        VotingUnit.PERSON,
+        Visibility.PUBLIC,
+        "In der Steuerungsrunde begleiten Bezirkspolitik, Verwaltung und organisierte "
+        "Zivilgesellschaft gemeinsam die Arbeit der AKS Gemeinwohl und entscheiden über "
+        "ihre Ausrichtung.",
+    ),
+    (
+        "verwaltungsinterne-steuerungsrunde",
+        "VSR",
+        "Verwaltungsinterne Steuerungsrunde",
+        BodyKind.STEERING,
+        "steuerungsrunde",
+        VotingUnit.PERSON,
+        Visibility.ADMIN_INTERNAL,
+        "Abstimmung der beteiligten Fachbereiche des Bezirksamts, bevor Empfehlungen in die "
+        "gemeinsame Steuerungsrunde gehen.",
+    ),
+    (
+        "traegerverein",
+        "TV",
+        "Trägerverein GemeinwohlStadt e.V.",
+        BodyKind.ASSOCIATION,
+        None,
+        VotingUnit.PERSON,
+        Visibility.PUBLIC,
+        "Der Trägerverein hält offene Versammlungen ab und bündelt als zivilgesellschaftlich "
+        "organisierte Fraktion die Anliegen stadtpolitisch aktiver Gruppen im Bezirk.",
+    ),
+    (
+        "vorstand-traegerverein",
+        "VTV",
+        "Vorstand des Trägervereins",
+        BodyKind.TEAM,
+        "traegerverein",
+        VotingUnit.PERSON,
+        Visibility.CIVIL_INTERNAL,
+        "Vereinsinterne Angelegenheiten: Finanzen, Personal der verwaltungsexternen Stellen.",
+    ),
+    (
+        "aks-team",
+        "AKS",
+        "AKS-Team",
+        BodyKind.TEAM,
+        None,
+        VotingUnit.PERSON,
+        Visibility.TEAM,
+        "Zwei verwaltungsinterne Stellen im Stadtentwicklungsamt und drei verwaltungsexterne "
+        "Stellen beim Trägerverein bilden ein Team. Es trifft sich mehrmals pro Woche und "
+        "einmal im Monat zum Jour-Fixe mit der Bezirksstadträtin.",
+    ),
+    (
+        "kernkreis",
+        "KK",
+        "Kernkreis der Bürgerplattform Südost",
+        BodyKind.CORE_CIRCLE,
+        None,
+        VotingUnit.ORGANISATION,
+        Visibility.MEMBERS,
+        "Delegierte aller Mitgliedsgruppen berichten über die Kampagnen und verteilen die "
+        "nächsten Aufgaben. Bei Abstimmungen hat jede Gruppe eine Stimme.",
+    ),
+    (
+        "strategie-und-finanzteam",
+        "SFT",
+        "Strategie- und Finanzteam",
+        BodyKind.STRATEGY_TEAM,
+        "kernkreis",
+        VotingUnit.PERSON,
+        Visibility.MEMBERS,
+        "Vom Kernkreis für ein Jahr gewählt: Weiterentwicklung der Plattform, "
+        "Öffentlichkeitsarbeit und Fundraising.",
+    ),
+    (
+        "aktionsteam-wohnen",
+        "ATW",
+        "Aktionsteam Wohnen",
+        BodyKind.ACTION_TEAM,
+        "kernkreis",
+        VotingUnit.PERSON,
+        Visibility.PUBLIC,
+        "Beobachtet die Wohnungspolitik im Bezirk, führt Gespräche mit Verwaltung und "
+        "Wohnungsunternehmen und bereitet die große Versammlung im Frühjahr vor.",
+    ),
+    (
+        "ag1",
+        "AG1",
+        "AG1 Kooperationsmodell Vor-Ort-Laden",
+        BodyKind.WORKING_GROUP,
+        "steuerungsrunde",
+        VotingUnit.PERSON,
+        Visibility.PUBLIC,
+        "Bezirk, WBM, BIM, Senat und die Initiative ZKB suchen ein Modell, in dem alle "
+        "einbringen, was sie haben, und den ehemaligen Fahrradladen gemeinsam als "
+        "Vor-Ort-Präsenz nutzen.",
+    ),
+]
+
+TERM_START = datetime.date(2026, 3, 1)
+TERM_END = datetime.date(2027, 2, 28)
+LONG_AGO = datetime.date(2024, 1, 1)
+
+# person, e-mail or "", organisation short name, memberships as
+# (body slug, role, side, organisation short name or None, start, end)
+PEOPLE = [
+    (
+        "Jana Okafor",
+        "v-intern@demo.gemeinwohl.example",
+        "BA FK",
+        [
+            ("aks-team", MembershipRole.MEMBER, Side.ADMINISTRATION_INTERNAL, None, LONG_AGO, None),
+            (
+                "steuerungsrunde",
+                MembershipRole.MEMBER,
+                Side.ADMINISTRATION_INTERNAL,
+                "BA FK",
+                LONG_AGO,
+                None,
+            ),
+            (
+                "verwaltungsinterne-steuerungsrunde",
+                MembershipRole.CHAIR,
+                Side.ADMINISTRATION_INTERNAL,
+                "BA FK",
+                LONG_AGO,
+                None,
+            ),
+            ("ag1", MembershipRole.MEMBER, Side.ADMINISTRATION_INTERNAL, "BA FK", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Piotr Wendland",
+        "",
+        "BA FK",
+        [
+            ("aks-team", MembershipRole.MEMBER, Side.ADMINISTRATION_INTERNAL, None, LONG_AGO, None),
+            (
+                "verwaltungsinterne-steuerungsrunde",
+                MembershipRole.MEMBER,
+                Side.ADMINISTRATION_INTERNAL,
+                "BA FK",
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Timo Brandauer",
+        "v-extern@demo.gemeinwohl.example",
+        "GWS",
+        [
+            ("aks-team", MembershipRole.CHAIR, Side.ADMINISTRATION_EXTERNAL, None, LONG_AGO, None),
+            (
+                "steuerungsrunde",
+                MembershipRole.MEMBER,
+                Side.ADMINISTRATION_EXTERNAL,
+                "GWS",
+                LONG_AGO,
+                None,
+            ),
+            (
+                "traegerverein",
+                MembershipRole.ORGANIZER,
+                Side.ADMINISTRATION_EXTERNAL,
+                None,
+                LONG_AGO,
+                None,
+            ),
+            (
+                "vorstand-traegerverein",
+                MembershipRole.MEMBER,
+                Side.CIVIL_SOCIETY,
+                None,
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Nia Hofstätter",
+        "",
+        "GWS",
+        [
+            ("aks-team", MembershipRole.MEMBER, Side.ADMINISTRATION_EXTERNAL, None, LONG_AGO, None),
+            ("ag1", MembershipRole.ORGANIZER, Side.ADMINISTRATION_EXTERNAL, "GWS", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Ole Marquardt",
+        "",
+        "GWS",
+        [
+            ("aks-team", MembershipRole.MEMBER, Side.ADMINISTRATION_EXTERNAL, None, LONG_AGO, None),
+        ],
+    ),
+    (
+        "Dr. Hanne Lindqvist",
+        "councillor@demo.gemeinwohl.example",
+        "BA FK",
+        [
+            ("steuerungsrunde", MembershipRole.COUNCILLOR, Side.POLITICS, "BA FK", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Selin Aydın",
+        "member@demo.gemeinwohl.example",
+        "MI HS",
+        [
+            ("traegerverein", MembershipRole.MEMBER, Side.CIVIL_SOCIETY, None, LONG_AGO, None),
+        ],
+    ),
+    (
+        "Ruth Abendroth",
+        "",
+        "GWS",
+        [
+            ("traegerverein", MembershipRole.CHAIR, Side.CIVIL_SOCIETY, None, LONG_AGO, None),
+            ("steuerungsrunde", MembershipRole.CHAIR, Side.CIVIL_SOCIETY, "GWS", LONG_AGO, None),
+            (
+                "vorstand-traegerverein",
+                MembershipRole.CHAIR,
+                Side.CIVIL_SOCIETY,
+                None,
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Kemal Yıldız",
+        "",
+        "ZKB",
+        [
+            ("steuerungsrunde", MembershipRole.MEMBER, Side.CIVIL_SOCIETY, "ZKB", LONG_AGO, None),
+            ("ag1", MembershipRole.MEMBER, Side.CIVIL_SOCIETY, "ZKB", LONG_AGO, None),
+            ("traegerverein", MembershipRole.MEMBER, Side.CIVIL_SOCIETY, None, LONG_AGO, None),
+        ],
+    ),
+    (
+        "Franziska Elbe",
+        "",
+        "BVV",
+        [
+            ("steuerungsrunde", MembershipRole.MEMBER, Side.POLITICS, "BVV", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Malte Quandt",
+        "",
+        "WBM",
+        [
+            ("ag1", MembershipRole.MEMBER, Side.ADMINISTRATION_INTERNAL, "WBM", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Sabine Krolow",
+        "",
+        "BIM",
+        [
+            ("ag1", MembershipRole.CHAIR, Side.ADMINISTRATION_INTERNAL, "BIM", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Henrik Sauer",
+        "",
+        "SenStadt",
+        [
+            ("ag1", MembershipRole.GUEST, Side.ADMINISTRATION_INTERNAL, "SenStadt", LONG_AGO, None),
+        ],
+    ),
+    # The citizens' platform: delegates of member groups, one vote per group.
+    (
+        "Amira Haddad",
+        "",
+        "MI HS",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "MI HS", LONG_AGO, None),
+            (
+                "strategie-und-finanzteam",
+                MembershipRole.MEMBER,
+                Side.CIVIL_SOCIETY,
+                "MI HS",
+                TERM_START,
+                TERM_END,
+            ),
+            (
+                "aktionsteam-wohnen",
+                MembershipRole.KEY_PERSON,
+                Side.CIVIL_SOCIETY,
+                "MI HS",
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Jonas Peschke",
+        "",
+        "MI HS",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "MI HS", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Pfarrerin Dorothee Kamp",
+        "",
+        "EKS",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "EKS", LONG_AGO, None),
+            (
+                "strategie-und-finanzteam",
+                MembershipRole.MEMBER,
+                Side.CIVIL_SOCIETY,
+                "EKS",
+                datetime.date(2025, 3, 1),
+                datetime.date(2026, 2, 28),
+            ),
+        ],
+    ),
+    (
+        "Lucía Ferreira",
+        "",
+        "EKS-Kita",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "EKS-Kita", LONG_AGO, None),
+            (
+                "aktionsteam-wohnen",
+                MembershipRole.MEMBER,
+                Side.CIVIL_SOCIETY,
+                "EKS-Kita",
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Bernd Szymanski",
+        "",
+        "KTO",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "KTO", LONG_AGO, None),
+            (
+                "strategie-und-finanzteam",
+                MembershipRole.MEMBER,
+                Side.CIVIL_SOCIETY,
+                "KTO",
+                TERM_START,
+                TERM_END,
+            ),
+        ],
+    ),
+    (
+        "Yasemin Korkmaz",
+        "",
+        "BWS",
+        [
+            ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "BWS", LONG_AGO, None),
+        ],
+    ),
+    (
+        "Carla Mendel",
+        "",
+        "GWS",
+        [
+            ("kernkreis", MembershipRole.ORGANIZER, Side.CIVIL_SOCIETY, None, LONG_AGO, None),
+            (
+                "strategie-und-finanzteam",
+                MembershipRole.ORGANIZER,
+                Side.CIVIL_SOCIETY,
+                None,
+                TERM_START,
+                TERM_END,
+            ),
+        ],
+    ),
+]
+
+
+@transaction.atomic
+def seed_bodies() -> dict[str, int]:
+    """Create or refresh the demo structures; returns how many of each exist."""
+    users = {}
+    for email, display_name, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "display_name": display_name,
+                "is_staff": role is None,
+                "is_superuser": role is None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        users[email] = user
+
+    organisations = {}
+    for name, short_name, kind in ORGANISATIONS:
+        organisations[short_name], _ = Organisation.objects.update_or_create(
+            name=name, defaults={"short_name": short_name, "kind": kind}
+        )
+
+    bodies = {}
+    for slug, short_name, name, kind, parent, unit, visibility, description in BODIES:
+        bodies[slug], _ = Body.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "short_name": short_name,
+                "name": name,
+                "kind": kind,
+                "parent": bodies[parent] if parent else None,
+                "voting_unit": unit,
+                "visibility": visibility,
+                "description": description,
+            },
+        )
+
+    for name, email, org, memberships in PEOPLE:
+        person, _ = Person.objects.update_or_create(
+            name=name,
+            defaults={
+                "email": email,
+                "organisation": organisations[org],
+                "user": users.get(email),
+            },
+        )
+        for slug, role, side, represents, start, end in memberships:
+            membership, _ = Membership.objects.update_or_create(
+                person=person,
+                body=bodies[slug],
+                role=role,
+                start=start,
+                defaults={
+                    "side": side,
+                    "organisation": organisations[represents] if represents else None,
+                    "end": end,
+                    # Guests and the platform's hired organizers advise; they do not vote.
+                    "voting_right": role not in (MembershipRole.GUEST, MembershipRole.ORGANIZER),
+                },
+            )
+            membership.full_clean()
+    return {
+        "users": len(users),
+        "organisations": len(organisations),
+        "bodies": len(bodies),
+        "people": len(PEOPLE),
+    }

@@ -1,0 +1,1 @@
+# Meetings, agendas and minutes: built in the "Meetings" issue.

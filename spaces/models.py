@@ -1,0 +1,1 @@
+# Spaces (Leerstand, Zwischennutzung): built in the "Spaces" issue.

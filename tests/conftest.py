@@ -1,0 +1,70 @@
+import pytest
+
+from aks.accounts import roles
+
+from .factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+
+# The personas of the access matrix. "body_member" is an ordinary person with an
+# active membership in the body under test (see ``member_of``).
+PERSONAS = [
+    "anonymous",
+    "association_member",
+    "body_member",
+    "v_extern",
+    "v_intern",
+    "councillor",
+    "superuser",
+]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*role_names, **kwargs):
+        return UserFactory(roles=list(role_names), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def member_of(db):
+    """Give ``user`` an active membership in ``body`` and return the membership."""
+
+    def make(user, body, **kwargs):
+        from bodies.models import Person
+
+        person = Person.objects.filter(user=user).first() or PersonFactory(user=user)
+        return MembershipFactory(person=person, body=body, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def persona(db, make_user):
+    """Build the user for a persona name; anonymous is ``None``."""
+
+    def make(name, body=None):
+        if name == "anonymous":
+            return None
+        if name == "superuser":
+            return UserFactory(is_superuser=True, is_staff=True)
+        if name == "body_member":
+            user = make_user()
+            target = body or BodyFactory()
+            person = PersonFactory(user=user)
+            MembershipFactory(person=person, body=target)
+            return user
+        role = {
+            "association_member": roles.ASSOCIATION_MEMBER,
+            "v_extern": roles.V_EXTERN,
+            "v_intern": roles.V_INTERN,
+            "councillor": roles.COUNCILLOR,
+        }[name]
+        return make_user(role)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+
+from aks.accounts import roles
+from aks.accounts.models import User
+from bodies.models import Body, BodyKind, Membership, Side, VotingUnit
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_structures_of_the_seeds_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    counts = (User.objects.count(), Body.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Body.objects.count(), Membership.objects.count()) == counts
+
+    output = capsys.readouterr().out
+    for role in roles.ALL:
+        assert User.objects.filter(groups__name=role).exists()
+        assert role in output
+
+    team = Body.objects.get(kind=BodyKind.TEAM, slug="aks-team")
+    sides = list(team.memberships.active().values_list("side", flat=True))
+    assert sides.count(Side.ADMINISTRATION_INTERNAL) == 2
+    assert sides.count(Side.ADMINISTRATION_EXTERNAL) == 3
+
+    kernkreis = Body.objects.get(kind=BodyKind.CORE_CIRCLE)
+    assert kernkreis.voting_unit == VotingUnit.ORGANISATION
+    groups = set(
+        kernkreis.memberships.active()
+        .filter(voting_right=True)
+        .values_list("organisation", flat=True)
+    )
+    assert len(groups) >= 5 and None not in groups
+
+    strategy = Body.objects.get(kind=BodyKind.STRATEGY_TEAM)
+    assert strategy.parent == kernkreis
+    for membership in strategy.memberships.active():
+        assert membership.end is not None
+        assert (membership.end - membership.start).days in (364, 365)
+
+    for kind in (BodyKind.STEERING, BodyKind.ASSOCIATION, BodyKind.WORKING_GROUP):
+        assert Body.objects.filter(kind=kind).exists()
