@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.backends import BaseBackend
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -81,8 +81,12 @@ def _grant_q(user, model: type[models.Model], prefix: str) -> Q:
     return q
 
 
-def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
-    """A filter for ``model`` (reached through ``prefix``) to what ``user`` may see."""
+def level_q(user, model: type[models.Model], *, field: str = "visibility", prefix: str = "") -> Q:
+    """A filter for rows whose level in ``field`` the user sees.
+
+    Level rules only: no grants, no parent. Used for the object's own level and for
+    fields that are more restricted than the object (a space's owner details).
+    """
     if getattr(user, "is_superuser", False) and is_active_user(user):
         return Q()
     if getattr(user, "is_authenticated", False) and not user.is_active:
@@ -90,20 +94,43 @@ def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
     from .models import Membership
 
     levels = levels_for(user)
-    q = Q(**{f"{prefix}visibility__in": levels})
-    if is_active_user(user):
-        if Visibility.MEMBERS not in levels:
-            q |= Q(**{f"{prefix}visibility": Visibility.MEMBERS}) & Exists(
-                Membership.objects.active().filter(
-                    person__user=user, body_id=OuterRef(f"{prefix}{model.body_lookup}")
-                )
+    q = Q(**{f"{prefix}{field}__in": levels})
+    body_lookup = getattr(model, "body_lookup", None)
+    if is_active_user(user) and Visibility.MEMBERS not in levels and body_lookup:
+        q |= Q(**{f"{prefix}{field}": Visibility.MEMBERS}) & Exists(
+            Membership.objects.active().filter(
+                person__user=user, body_id=OuterRef(f"{prefix}{body_lookup}")
             )
+        )
+    return q
+
+
+def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
+    """A filter for ``model`` (reached through ``prefix``) to what ``user`` may see."""
+    if getattr(user, "is_superuser", False) and is_active_user(user):
+        return Q()
+    q = level_q(user, model, prefix=prefix)
+    if is_active_user(user):
         q |= _grant_q(user, model, prefix)
     parent = getattr(model, "visibility_parent", None)
     if parent:
         parent_model = model._meta.get_field(parent).related_model
         q &= visibility_q(user, parent_model, prefix=f"{prefix}{parent}__")
     return q
+
+
+def level_visible_expression(user, model: type[models.Model], field: str):
+    """A boolean annotation: may ``user`` see the level stored in ``field``?"""
+    q = level_q(user, model, field=field)
+    if not q:
+        return Value(True, output_field=models.BooleanField())
+    return ExpressionWrapper(q, output_field=models.BooleanField())
+
+
+def sees_level(user, obj, field: str = "visibility") -> bool:
+    """Single-object form of :func:`level_q` (one query at most)."""
+    model = type(obj)
+    return model._default_manager.filter(pk=obj.pk).filter(level_q(user, model, field=field)).exists()
 
 
 class VisibleQuerySet(models.QuerySet):
