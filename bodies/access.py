@@ -130,7 +130,9 @@ def level_visible_expression(user, model: type[models.Model], field: str):
 def sees_level(user, obj, field: str = "visibility") -> bool:
     """Single-object form of :func:`level_q` (one query at most)."""
     model = type(obj)
-    return model._default_manager.filter(pk=obj.pk).filter(level_q(user, model, field=field)).exists()
+    return (
+        model._default_manager.filter(pk=obj.pk).filter(level_q(user, model, field=field)).exists()
+    )
 
 
 class VisibleQuerySet(models.QuerySet):

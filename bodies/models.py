@@ -77,7 +77,7 @@ class Person(models.Model):
 class BodyKind(models.TextChoices):
     STEERING = "steering", _("Steering round")
     ASSOCIATION = "association", _("Sponsoring association")
-    TEAM = "team", _("AKS team")
+    TEAM = "team", _("Team")
     CORE_CIRCLE = "core_circle", _("Core circle")
     STRATEGY_TEAM = "strategy_team", _("Strategy and finance team")
     ACTION_TEAM = "action_team", _("Action team")
@@ -478,6 +478,9 @@ class Participation(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.entitlement} – {self.poll}"
+
 
 def _random_id():
     import uuid
@@ -514,6 +517,9 @@ class Vote(models.Model):
                 name="vote_one_per_voter",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.poll}: {self.choices}"
 
 
 class DecisionStatus(models.TextChoices):
@@ -567,12 +573,12 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("bodies:decision", kwargs={"pk": self.pk})
+
     @property
     def number(self) -> str:
         return f"{self.body.short_name}-{self.year}-{self.sequence:03d}"
-
-    def get_absolute_url(self):
-        return reverse("bodies:decision", kwargs={"pk": self.pk})
 
 
 # --- Workstreams (Baustellen) ------------------------------------------------------
@@ -592,7 +598,10 @@ class Workstream(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=WorkstreamStatus.choices, default=WorkstreamStatus.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=WorkstreamStatus.choices,
+        default=WorkstreamStatus.ACTIVE,
     )
     lead_body = models.ForeignKey(
         Body,

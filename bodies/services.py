@@ -1,8 +1,35 @@
 import datetime
+from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import Body, Membership, MembershipRole, Organisation, Person, Side
+from . import voting
+from .access import Visibility
+from .models import (
+    Body,
+    Counting,
+    Decision,
+    Entitlement,
+    Majority,
+    Membership,
+    MembershipRole,
+    OptionMeaning,
+    Organisation,
+    Participation,
+    Person,
+    Poll,
+    PollKind,
+    PollOption,
+    PollStatus,
+    Side,
+    Vote,
+    VotingUnit,
+)
 
 
 @transaction.atomic
@@ -37,3 +64,424 @@ def add_membership(
     membership.full_clean()
     membership.save()
     return membership
+
+
+# --- Votes and decisions ---------------------------------------------------------
+
+
+class VotingError(ValidationError):
+    """A vote or poll action that the rules do not allow; the message is for people."""
+
+
+def _ensure(condition: bool, message) -> None:
+    if not condition:
+        raise VotingError(message)
+
+
+MOTION_OPTIONS = {
+    PollKind.YES_NO_ABSTAIN: [OptionMeaning.YES, OptionMeaning.NO, OptionMeaning.ABSTAIN],
+    PollKind.YES_NO: [OptionMeaning.YES, OptionMeaning.NO],
+}
+
+
+@transaction.atomic
+def create_poll(
+    *,
+    body: Body,
+    title: str,
+    kind: str = PollKind.YES_NO_ABSTAIN,
+    motion: str = "",
+    counting: str = Counting.ELECTRONIC,
+    voting_unit: str = "",
+    secret: bool = False,
+    majority: str = Majority.SIMPLE,
+    quorum_count: int | None = None,
+    quorum_share: Decimal | None = None,
+    seats: int = 1,
+    allow_change: bool = False,
+    visibility: str = Visibility.MEMBERS,
+    options: list[str] | None = None,
+    candidates: list[Person] | None = None,
+    elects_into: Body | None = None,
+    term_start: datetime.date | None = None,
+    term_end: datetime.date | None = None,
+) -> Poll:
+    """A draft poll with its options; motions get yes / no (/ abstain) by themselves."""
+    is_motion = kind in MOTION_OPTIONS
+    _ensure(
+        is_motion or majority in (Majority.SIMPLE, Majority.ABSOLUTE),
+        _("Elections and approval polls are decided by simple or absolute majority."),
+    )
+    _ensure(
+        not (secret and allow_change),
+        _("In a secret poll a vote cannot be changed once it is cast."),
+    )
+    _ensure(
+        not (counting == Counting.ANALOG and majority == Majority.DOUBLE_MAJORITY),
+        _("A double majority needs electronic voting: counts in the room have no sides."),
+    )
+    poll = Poll(
+        body=body,
+        title=title,
+        motion=motion,
+        kind=kind,
+        counting=counting,
+        voting_unit=voting_unit,
+        secret=secret,
+        majority=majority,
+        quorum_count=quorum_count,
+        quorum_share=quorum_share,
+        seats=seats,
+        allow_change=allow_change,
+        visibility=visibility,
+        elects_into=elects_into,
+        term_start=term_start,
+        term_end=term_end,
+    )
+    poll.full_clean()
+    poll.save()
+    if is_motion:
+        labels = [(meaning.value, meaning) for meaning in MOTION_OPTIONS[kind]]
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, label=label, meaning=meaning, position=i)
+            for i, (label, meaning) in enumerate(labels)
+        )
+    elif kind == PollKind.ELECTION:
+        candidates = candidates or []
+        _ensure(len(candidates) >= 1, _("An election needs at least one candidate."))
+        _ensure(
+            seats <= len(candidates),
+            _("There are fewer candidates than seats."),
+        )
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, label=person.name, candidate=person, position=i)
+            for i, person in enumerate(candidates)
+        )
+    else:
+        cleaned = [label.strip() for label in options or [] if label.strip()]
+        _ensure(len(cleaned) >= 2, _("An approval poll needs at least two options."))
+        _ensure(len(set(cleaned)) == len(cleaned), _("Each option may appear only once."))
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, label=label, position=i) for i, label in enumerate(cleaned)
+        )
+    if elects_into is not None:
+        _ensure(kind == PollKind.ELECTION, _("Only an election can fill a body."))
+        _ensure(
+            term_start is not None and term_end is not None and term_end >= term_start,
+            _("An election into a body needs a term with a start and an end."),
+        )
+    return poll
+
+
+def _freeze_roll(poll: Poll) -> int:
+    """Write who may vote, from memberships with a voting right running today."""
+    memberships = (
+        Membership.objects.active()
+        .filter(body_id=poll.body_id, voting_right=True)
+        .order_by("start", "pk")
+    )
+    rows: dict = {}
+    if poll.effective_voting_unit == VotingUnit.ORGANISATION:
+        for m in memberships.exclude(organisation__isnull=True):
+            rows.setdefault(
+                m.organisation_id,
+                Entitlement(poll=poll, organisation_id=m.organisation_id, side=m.side),
+            )
+    else:
+        for m in memberships:
+            rows.setdefault(m.person_id, Entitlement(poll=poll, person_id=m.person_id, side=m.side))
+    Entitlement.objects.bulk_create(rows.values())
+    return len(rows)
+
+
+def _locked(poll: Poll) -> Poll:
+    return Poll.objects.select_for_update().select_related("body").get(pk=poll.pk)
+
+
+@transaction.atomic
+def open_poll(*, poll: Poll) -> Poll:
+    poll = _locked(poll)
+    _ensure(poll.status == PollStatus.DRAFT, _("Only a draft poll can be opened."))
+    _freeze_roll(poll)
+    poll.status = PollStatus.OPEN
+    poll.opened_at = timezone.now()
+    poll.save(update_fields=["status", "opened_at"])
+    return poll
+
+
+@transaction.atomic
+def cancel_poll(*, poll: Poll) -> Poll:
+    poll = _locked(poll)
+    _ensure(
+        poll.status in (PollStatus.DRAFT, PollStatus.OPEN),
+        _("A closed poll cannot be cancelled."),
+    )
+    poll.status = PollStatus.CANCELLED
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["status", "closed_at"])
+    return poll
+
+
+def entitlement_for(*, poll: Poll, person: Person, organisation: Organisation | None = None):
+    """The roll entry under which ``person`` votes in ``poll``, or ``None``."""
+    if poll.effective_voting_unit == VotingUnit.ORGANISATION:
+        represented = (
+            Membership.objects.active()
+            .filter(body_id=poll.body_id, person=person, voting_right=True)
+            .exclude(organisation__isnull=True)
+            .values_list("organisation_id", flat=True)
+        )
+        if organisation is not None:
+            represented = represented.filter(organisation=organisation)
+        return (
+            Entitlement.objects.filter(poll=poll, organisation_id__in=represented)
+            .select_related("organisation")
+            .order_by("pk")
+            .first()
+        )
+    return Entitlement.objects.filter(poll=poll, person=person).first()
+
+
+def _share_lock_open_poll(poll: Poll) -> None:
+    """Hold the poll open while a vote is written: closing waits for this lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT status FROM bodies_poll WHERE id = %s FOR SHARE", [poll.pk])
+            row = cursor.fetchone()
+        status = row[0] if row else None
+    else:  # SQLite serialises writers on the whole database.
+        status = Poll.objects.filter(pk=poll.pk).values_list("status", flat=True).first()
+    _ensure(status == PollStatus.OPEN, _("This poll is not open for voting."))
+
+
+def _already_voted_message(entitlement: Entitlement):
+    if entitlement.organisation_id:
+        return _("%(group)s has already voted in this poll.") % {
+            "group": entitlement.organisation.name
+        }
+    return _("You have already voted in this poll.")
+
+
+def cast_vote(
+    *,
+    poll: Poll,
+    person: Person,
+    choices: list[int],
+    organisation: Organisation | None = None,
+) -> Vote:
+    """Cast ``person``'s vote (or their group's). One per voter, enforced by the database."""
+    _ensure(poll.counting == Counting.ELECTRONIC, _("Votes in this poll are counted in the room."))
+    entitlement = entitlement_for(poll=poll, person=person, organisation=organisation)
+    _ensure(entitlement is not None, _("You are not entitled to vote in this poll."))
+    choices = sorted({int(choice) for choice in choices})
+    valid = set(poll.options.values_list("pk", flat=True))
+    _ensure(bool(choices), _("Please choose an option."))
+    _ensure(set(choices) <= valid, _("Please choose among the options of this poll."))
+    _ensure(
+        len(choices) <= poll.max_choices,
+        ngettext(
+            "You may choose at most %(count)s option.",
+            "You may choose at most %(count)s options.",
+            poll.max_choices,
+        )
+        % {"count": poll.max_choices},
+    )
+    try:
+        with transaction.atomic():
+            _share_lock_open_poll(poll)
+            if poll.secret:
+                Participation.objects.create(poll=poll, entitlement=entitlement, cast_by=person)
+                return Vote.objects.create(poll=poll, side=entitlement.side, choices=choices)
+            if poll.allow_change:
+                vote, _created = Vote.objects.update_or_create(
+                    poll=poll,
+                    entitlement=entitlement,
+                    defaults={
+                        "choices": choices,
+                        "cast_by": person,
+                        "side": entitlement.side,
+                        "cast_at": timezone.now(),
+                    },
+                )
+                return vote
+            return Vote.objects.create(
+                poll=poll,
+                entitlement=entitlement,
+                cast_by=person,
+                side=entitlement.side,
+                choices=choices,
+                cast_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        if poll.allow_change and not poll.secret:
+            # Two first votes of one voter raced; the second one is a change.
+            return cast_vote(poll=poll, person=person, choices=choices, organisation=organisation)
+        raise VotingError(_already_voted_message(entitlement)) from exc
+
+
+def has_voted(*, poll: Poll, entitlement: Entitlement) -> bool:
+    if poll.secret:
+        return Participation.objects.filter(poll=poll, entitlement=entitlement).exists()
+    return Vote.objects.filter(poll=poll, entitlement=entitlement).exists()
+
+
+@transaction.atomic
+def enter_analog_counts(
+    *, poll: Poll, counts: dict[int, int], valid: int, invalid: int = 0
+) -> Poll:
+    """The chair's counts from the room: per option, plus valid and invalid ballots."""
+    poll = _locked(poll)
+    _ensure(poll.counting == Counting.ANALOG, _("This poll is counted electronically."))
+    _ensure(poll.status == PollStatus.OPEN, _("Counts can be entered while the poll is open."))
+    options = {option.pk: option for option in poll.options.all()}
+    _ensure(set(counts) <= set(options), _("Please enter counts for the options of this poll."))
+    _ensure(
+        all(n >= 0 for n in counts.values()) and valid >= 0 and invalid >= 0,
+        _("Counts cannot be negative."),
+    )
+    if poll.max_choices == 1:
+        _ensure(
+            sum(counts.values()) == valid,
+            _("The counts per option (%(sum)s) must add up to the valid ballots (%(valid)s).")
+            % {"sum": sum(counts.values()), "valid": valid},
+        )
+    else:
+        _ensure(
+            all(n <= valid for n in counts.values()),
+            _("No option can have more votes than there are valid ballots."),
+        )
+    for pk, option in options.items():
+        option.analog_count = counts.get(pk, 0)
+    PollOption.objects.bulk_update(options.values(), ["analog_count"])
+    poll.valid_ballots, poll.invalid_ballots = valid, invalid
+    poll.save(update_fields=["valid_ballots", "invalid_ballots"])
+    return poll
+
+
+def _rules(poll: Poll) -> voting.Rules:
+    return voting.Rules(
+        kind=poll.kind,
+        majority=poll.majority,
+        seats=poll.seats,
+        quorum_count=poll.quorum_count,
+        quorum_share=poll.quorum_share,
+    )
+
+
+def poll_labels(poll: Poll) -> dict[int, str]:
+    return {option.pk: option_label(option) for option in poll.options.all()}
+
+
+def option_label(option: PollOption) -> str:
+    if option.meaning != OptionMeaning.CHOICE:
+        return str(OptionMeaning(option.meaning).label)
+    return option.label
+
+
+@transaction.atomic
+def close_poll(*, poll: Poll, decided_on: datetime.date | None = None) -> Poll:
+    """Lock, count once, store the result and record the decision it makes."""
+    poll = _locked(poll)
+    _ensure(poll.status == PollStatus.OPEN, _("Only an open poll can be closed."))
+    options = [voting.Option(pk=o.pk, label=o.label, meaning=o.meaning) for o in poll.options.all()]
+    entitled = poll.entitlements.count()
+    if poll.counting == Counting.ANALOG:
+        _ensure(
+            poll.valid_ballots is not None,
+            _("Please enter the counts from the room before closing."),
+        )
+        analog = dict(poll.options.values_list("pk", "analog_count"))
+        result = voting.tally(
+            rules=_rules(poll),
+            options=options,
+            entitled=entitled,
+            analog_counts={pk: n or 0 for pk, n in analog.items()},
+            valid=poll.valid_ballots,
+            invalid=poll.invalid_ballots or 0,
+        )
+    else:
+        ballots = [
+            voting.Ballot(choices=tuple(choices), side=side)
+            for choices, side in poll.votes.values_list("choices", "side")
+        ]
+        result = voting.tally(
+            rules=_rules(poll), options=options, entitled=entitled, ballots=ballots
+        )
+    poll.result = result
+    poll.adopted = result["adopted"]
+    labels = poll_labels(poll)
+    with translation.override(settings.LANGUAGE_CODE):
+        poll.result_text = voting.explain(
+            result, kind=poll.kind, majority=poll.majority, labels=labels
+        )
+    poll.status = PollStatus.CLOSED
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["result", "adopted", "result_text", "status", "closed_at"])
+
+    decided_on = decided_on or timezone.localdate()
+    if poll.adopted and poll.kind != PollKind.APPROVAL:
+        text = poll.motion
+        if poll.kind == PollKind.ELECTION:
+            text = (text + "\n\n" if text else "") + poll.result_text
+        record_decision(
+            body=poll.body,
+            title=poll.title,
+            text=text,
+            decided_on=decided_on,
+            visibility=poll.visibility,
+            poll=poll,
+        )
+    if poll.kind == PollKind.ELECTION and poll.elects_into_id and result["elected"]:
+        _seat_the_elected(poll, result["elected"])
+    return poll
+
+
+def _seat_the_elected(poll: Poll, elected_option_ids: list[int]) -> None:
+    for option in poll.options.filter(pk__in=elected_option_ids).select_related("candidate"):
+        previous = (
+            Membership.objects.filter(person=option.candidate, body=poll.body)
+            .exclude(organisation__isnull=True)
+            .order_by("-start")
+            .first()
+        )
+        add_membership(
+            body=poll.elects_into,
+            person=option.candidate,
+            side=previous.side if previous else Side.CIVIL_SOCIETY,
+            organisation=previous.organisation if previous else None,
+            start=poll.term_start,
+            end=poll.term_end,
+        )
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    body: Body,
+    title: str,
+    decided_on: datetime.date,
+    text: str = "",
+    visibility: str = Visibility.PUBLIC,
+    poll: Poll | None = None,
+) -> Decision:
+    """A decision with the next number of its body and year (SR-2026-007)."""
+    Body.objects.select_for_update().filter(pk=body.pk).first()
+    last = (
+        Decision.objects.filter(body=body, year=decided_on.year)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    decision = Decision(
+        body=body,
+        year=decided_on.year,
+        sequence=(last or 0) + 1,
+        title=title,
+        text=text,
+        decided_on=decided_on,
+        visibility=visibility,
+        poll=poll,
+    )
+    decision.full_clean(validate_unique=False)
+    decision.save()
+    return decision
