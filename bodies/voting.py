@@ -195,7 +195,14 @@ CAMP_LABELS = {
 def explain(result: dict, *, kind: str, majority: str, labels: dict[int, str]) -> str:
     """One sentence on what the result means, in the active language."""
     if kind in (PollKind.YES_NO_ABSTAIN, PollKind.YES_NO):
-        counts = _("%(yes)s yes, %(no)s no, %(abstain)s abstentions") % result
+        counts = (
+            ngettext(
+                "%(yes)s yes, %(no)s no, %(abstain)s abstention",
+                "%(yes)s yes, %(no)s no, %(abstain)s abstentions",
+                result["abstain"],
+            )
+            % result
+        )
         if kind == PollKind.YES_NO:
             counts = _("%(yes)s yes, %(no)s no") % result
         verdict = _("adopted") if result["adopted"] else _("rejected")
