@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_htmx",
     "guardian",
     "aks.accounts",
     "bodies",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -197,3 +199,8 @@ LOGGING = {
 
 # --- Platform -----------------------------------------------------------------------
 AKS_PAGE_SIZE = 50
+# The space map: a tile URL template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# (mind the tile server's usage policy) and the attribution it requires. Empty: the
+# markers show on a plain background and the browser contacts no other server.
+SPACES_TILE_URL = env.str("SPACES_TILE_URL", default="")
+SPACES_TILE_ATTRIBUTION = env.str("SPACES_TILE_ATTRIBUTION", default="")

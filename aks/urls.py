@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("aks.accounts.urls")),
     path("gremien/", include("bodies.urls")),
+    path("raeume/", include("spaces.urls")),
     path("", include("aks.portal.urls")),
 ]

@@ -5,6 +5,7 @@ it again changes nothing.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -16,6 +17,8 @@ from .access import Visibility
 from .models import (
     Body,
     BodyKind,
+    Contribution,
+    ContributionKind,
     Membership,
     MembershipRole,
     Organisation,
@@ -23,6 +26,8 @@ from .models import (
     Person,
     Side,
     VotingUnit,
+    Workstream,
+    WorkstreamStatus,
 )
 
 DEMO_PASSWORD = "gemeinwohl-demo"  # noqa: S105  printed by `make run`, demo only
@@ -174,6 +179,21 @@ LONG_AGO = datetime.date(2024, 1, 1)
 # (body slug, role, side, organisation short name or None, start, end)
 PEOPLE = [
     (
+        "Katrin Oberländer",
+        "",
+        "BA FK",
+        [
+            (
+                "steuerungsrunde",
+                MembershipRole.MEMBER,
+                Side.ADMINISTRATION_INTERNAL,
+                "BA FK",
+                LONG_AGO,
+                None,
+            ),
+        ],
+    ),
+    (
         "Jana Okafor",
         "v-intern@demo.gemeinwohl.example",
         "BA FK",
@@ -204,6 +224,14 @@ PEOPLE = [
         "BA FK",
         [
             ("aks-team", MembershipRole.MEMBER, Side.ADMINISTRATION_INTERNAL, None, LONG_AGO, None),
+            (
+                "steuerungsrunde",
+                MembershipRole.MEMBER,
+                Side.ADMINISTRATION_INTERNAL,
+                "BA FK",
+                LONG_AGO,
+                None,
+            ),
             (
                 "verwaltungsinterne-steuerungsrunde",
                 MembershipRole.MEMBER,
@@ -517,3 +545,305 @@ def seed_bodies() -> dict[str, int]:
         "bodies": len(bodies),
         "people": len(PEOPLE),
     }
+
+
+# --- Workstreams (Baustellen) ------------------------------------------------------
+
+# number, title, description, status, lead body slug, visibility, participating body
+# slugs, participating organisations (short names), contributions as
+# (organisation short name, kind, amount, what, date)
+WORKSTREAMS = [
+    (
+        1,
+        "Vor-Ort-Laden im ehemaligen Fahrradladen",
+        "Bezirk, WBM, BIM, Senat und die Initiative ZKB richten den ehemaligen "
+        "Fahrradladen als gemeinsame Vor-Ort-Präsenz her. Jede*r bringt die Ressourcen "
+        "ein, über die er oder sie verfügt; sie werden „auf einen Haufen geworfen“ und "
+        "gemeinsam genutzt: bei der Initiative vor allem das eigene Arbeitspensum, bei der "
+        "BIM auch Geld, etwa für die Moderation und die Herrichtung des Ladens.",
+        WorkstreamStatus.ACTIVE,
+        "ag1",
+        Visibility.PUBLIC,
+        ["steuerungsrunde"],
+        ["ZKB", "BIM", "WBM", "BA FK", "SenStadt"],
+        [
+            (
+                "ZKB",
+                ContributionKind.HOURS,
+                "120",
+                "Vorbereitung, Ladendienst und Gespräche in der Nachbarschaft",
+                datetime.date(2026, 1, 31),
+            ),
+            (
+                "BIM",
+                ContributionKind.MONEY,
+                "6800",
+                "Beauftragung der Moderation für die derzeitige Phase",
+                datetime.date(2026, 2, 20),
+            ),
+            (
+                "BIM",
+                ContributionKind.MONEY,
+                "14500",
+                "Herrichtung des ehemaligen Fahrradladens als Vor-Ort-Präsenz",
+                datetime.date(2026, 4, 1),
+            ),
+            (
+                "WBM",
+                ContributionKind.ROOMS,
+                "48",
+                "Gemeinschaftsraum für die Treffen der AG1 bis zur Eröffnung des Ladens",
+                datetime.date(2026, 3, 15),
+            ),
+            (
+                "BA FK",
+                ContributionKind.HOURS,
+                "36",
+                "Fachliche Begleitung durch das Stadtentwicklungsamt",
+                datetime.date(2026, 3, 31),
+            ),
+            (
+                "ZKB",
+                ContributionKind.OTHER,
+                "1",
+                "Werkzeug und Möbel aus dem Bestand der Initiative",
+                datetime.date(2026, 4, 10),
+            ),
+        ],
+    ),
+    (
+        2,
+        "Leerstands-Matching: Raumbedarfe und Leerstände zusammenführen",
+        "Das AKS-Team gleicht gemeldete Raumbedarfe von Initiativen mit Leerständen im "
+        "Bezirk ab und bereitet Gespräche mit Eigentümer*innen vor. Intern, bis das "
+        "Verfahren mit der Steuerungsrunde abgestimmt ist.",
+        WorkstreamStatus.PLANNED,
+        "aks-team",
+        Visibility.TEAM,
+        [],
+        ["GWS", "BA FK", "SKR"],
+        [
+            (
+                "GWS",
+                ContributionKind.HOURS,
+                "60",
+                "Erfassung der Raumbedarfe aus den offenen Versammlungen",
+                datetime.date(2026, 5, 31),
+            ),
+            (
+                "BA FK",
+                ContributionKind.HOURS,
+                "40",
+                "Abgleich mit dem bezirklichen Leerstandskataster",
+                datetime.date(2026, 5, 31),
+            ),
+            (
+                "SKR",
+                ContributionKind.MONEY,
+                "5000",
+                "Anschubfinanzierung für Gutachten zu zwei Objekten",
+                datetime.date(2026, 6, 15),
+            ),
+        ],
+    ),
+    (
+        3,
+        "LLBB-FK – Kooperative Instrumente für Bürger*innenbeteiligung auf bezirklicher "
+        "Ebene entwickeln",
+        "In Kooperation von Akteuren der Politik, Verwaltung und Zivilgesellschaft wird für "
+        "den Bezirk Friedrichshain-Kreuzberg ein gemeinsames Grundverständnis der Beteiligung "
+        "erarbeitet. Gemeinsam werden die Instrumente für eine gute Beteiligung im Bezirk "
+        "aufgebaut und sichergestellt. Welche Aufgaben können dabei vorhandene "
+        "Kooperationsstrukturen übernehmen, was muss entsprechend zu den Leitlinien des "
+        "Landes Berlin neu aufgebaut werden?",
+        WorkstreamStatus.ACTIVE,
+        "steuerungsrunde",
+        Visibility.PUBLIC,
+        ["verwaltungsinterne-steuerungsrunde", "traegerverein"],
+        ["BA FK", "GWS", "BVV"],
+        [
+            (
+                "BA FK",
+                ContributionKind.MONEY,
+                "12000",
+                "Beteiligungsdienstleister für die Moderation der „Bürg AG“",
+                datetime.date(2026, 2, 1),
+            ),
+            (
+                "GWS",
+                ContributionKind.HOURS,
+                "80",
+                "Einladungen, Protokolle und Auswertung der Bürgerschaftlichen AG",
+                datetime.date(2026, 3, 30),
+            ),
+            (
+                "GWS",
+                ContributionKind.ROOMS,
+                "30",
+                "Vereinsräume für die Sitzungen der Bürgerschaftlichen AG",
+                datetime.date(2026, 3, 30),
+            ),
+            (
+                "BVV",
+                ContributionKind.HOURS,
+                "12",
+                "Rückkopplung der Empfehlungen in die Ausschüsse",
+                datetime.date(2026, 4, 20),
+            ),
+        ],
+    ),
+]
+
+
+@transaction.atomic
+def seed_workstreams() -> dict[str, int]:
+    """Create or refresh the demo workstreams; needs :func:`seed_bodies` first.
+
+    Idempotent: workstreams are keyed by number, contributions by workstream, partner,
+    kind and description. Partners and contributions added on the platform are kept.
+    """
+    bodies = {body.slug: body for body in Body.objects.all()}
+    organisations = {org.short_name: org for org in Organisation.objects.all()}
+    contributions = 0
+    for (
+        number,
+        title,
+        description,
+        status,
+        lead,
+        visibility,
+        body_slugs,
+        partners,
+        ledger,
+    ) in WORKSTREAMS:
+        workstream, _ = Workstream.objects.update_or_create(
+            number=number,
+            defaults={
+                "title": title,
+                "description": description,
+                "status": status,
+                "lead_body": bodies[lead],
+                "visibility": visibility,
+            },
+        )
+        workstream.bodies.add(*(bodies[slug] for slug in body_slugs))
+        workstream.organisations.add(*(organisations[short] for short in partners))
+        for short, kind, amount, what, on in ledger:
+            Contribution.objects.update_or_create(
+                workstream=workstream,
+                organisation=organisations[short],
+                kind=kind,
+                description=what,
+                defaults={"amount": Decimal(amount), "on": on},
+            )
+            contributions += 1
+    return {"workstreams": len(WORKSTREAMS), "contributions": contributions}
+
+
+# --- Votes ---------------------------------------------------------------------------
+
+DEMO_POLL_DATE = datetime.date(2026, 10, 14)
+
+
+def _demo_poll(slug: str, title: str, **kwargs):
+    """The demo poll of that title, created (as a draft) only if it is not there yet."""
+    from .models import Poll
+    from .services import create_poll
+
+    body = Body.objects.get(slug=slug)
+    existing = Poll.objects.filter(body=body, title=title).first()
+    if existing is not None:
+        return existing, False
+    return create_poll(body=body, title=title, **kwargs), True
+
+
+def _cast(poll, votes: dict[str, str]) -> None:
+    from .services import cast_vote
+
+    for person_name, meaning in votes.items():
+        person = Person.objects.get(name=person_name)
+        option = poll.options.get(meaning=meaning)
+        cast_vote(poll=poll, person=person, choices=[option.pk])
+
+
+@transaction.atomic
+def seed_votes() -> dict[str, int]:
+    """A Kernkreis vote through delegates, a double majority, a count in the room."""
+    from .models import Majority, Poll, PollKind
+    from .services import close_poll, enter_analog_counts, open_poll
+
+    poll, new = _demo_poll(
+        "kernkreis",
+        "Kampagne „Leerstand zu Räumen“ starten",
+        motion=(
+            "Die Bürgerplattform startet im Frühjahr eine Kampagne, die leerstehende "
+            "Erdgeschosse im Südosten für Nachbarschaftsprojekte öffnet."
+        ),
+        visibility=Visibility.PUBLIC,
+    )
+    if new:
+        poll = open_poll(poll=poll)
+        # One vote per member group, cast by whichever delegate is at hand.
+        _cast(
+            poll,
+            {
+                "Jonas Peschke": "yes",
+                "Pfarrerin Dorothee Kamp": "yes",
+                "Lucía Ferreira": "yes",
+                "Bernd Szymanski": "abstain",
+                "Yasemin Korkmaz": "no",
+            },
+        )
+        close_poll(poll=poll, decided_on=DEMO_POLL_DATE)
+
+    poll, new = _demo_poll(
+        "steuerungsrunde",
+        "Gemeinsame Vor-Ort-Präsenz im ehemaligen Fahrradladen",
+        motion=(
+            "Bezirk, BIM und Zivilgesellschaft richten den ehemaligen Fahrradladen als "
+            "gemeinsame Anlaufstelle her; jede Seite bringt ein, worüber sie verfügt."
+        ),
+        majority=Majority.DOUBLE_MAJORITY,
+        visibility=Visibility.PUBLIC,
+    )
+    if new:
+        poll = open_poll(poll=poll)
+        _cast(
+            poll,
+            {
+                "Jana Okafor": "yes",
+                "Piotr Wendland": "yes",
+                "Katrin Oberländer": "no",
+                "Timo Brandauer": "yes",
+                "Ruth Abendroth": "yes",
+                "Kemal Yıldız": "yes",
+                "Dr. Hanne Lindqvist": "yes",
+                "Franziska Elbe": "abstain",
+            },
+        )
+        close_poll(poll=poll, decided_on=DEMO_POLL_DATE + datetime.timedelta(days=7))
+
+    poll, new = _demo_poll(
+        "traegerverein",
+        "Positionspapier: Leerstand gehört auf den Tisch",
+        motion="Die offene Versammlung beschließt das Positionspapier zum Leerstand im Bezirk.",
+        counting="analog",
+        visibility=Visibility.PUBLIC,
+    )
+    if new:
+        poll = open_poll(poll=poll)
+        counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 71), ("no", 6))}
+        counts[poll.options.get(meaning="abstain").pk] = 7
+        enter_analog_counts(poll=poll, counts=counts, valid=84, invalid=2)
+        close_poll(poll=poll, decided_on=DEMO_POLL_DATE + datetime.timedelta(days=10))
+
+    poll, new = _demo_poll(
+        "kernkreis",
+        "Themen der großen Versammlung 2027",
+        kind=PollKind.APPROVAL,
+        options=["Bezahlbare Gewerberäume", "Schulwege", "Leerstand", "Nachbarschaftszentren"],
+        visibility=Visibility.MEMBERS,
+    )
+    if new:
+        open_poll(poll=poll)
+    return {"polls": Poll.objects.count()}

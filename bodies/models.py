@@ -119,6 +119,8 @@ class Body(models.Model):
 
     # The access kernel finds the body an object belongs to through this lookup.
     body_lookup = "pk"
+    # First parts of URLs under /gremien/ that are not bodies.
+    RESERVED_SLUGS = frozenset({"abstimmungen", "beschluesse", "baustellen"})
 
     class Meta:
         verbose_name = _("body")
@@ -137,6 +139,8 @@ class Body(models.Model):
         return reverse("bodies:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This short address is reserved.")})
         ancestor, seen = self.parent, set()
         while ancestor is not None:
             if ancestor.pk == self.pk or ancestor.pk in seen:
@@ -419,6 +423,13 @@ class PollOption(models.Model):
         ]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def display_label(self) -> str:
+        """Yes / no / abstain in the reader's language; candidates and options as named."""
+        if self.meaning != OptionMeaning.CHOICE:
+            return str(OptionMeaning(self.meaning).label)
         return self.label
 
 

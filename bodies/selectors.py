@@ -1,8 +1,23 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from .access import visibility_q
-from .models import Body, Membership, MembershipQuerySet, Side
+from .models import (
+    Body,
+    Contribution,
+    ContributionKind,
+    Decision,
+    Entitlement,
+    Membership,
+    MembershipQuerySet,
+    Organisation,
+    Participation,
+    Poll,
+    Side,
+    Vote,
+    VotingUnit,
+    Workstream,
+)
 
 
 def _active_on(prefix: str, on) -> Q:
@@ -71,3 +86,129 @@ def bodies_with_members(user):
             to_attr="current_memberships",
         )
     )
+
+
+# --- Votes and decisions ---------------------------------------------------------
+
+
+def body_polls(body: Body, user):
+    return (
+        Poll.objects.visible_to(user)
+        .filter(body=body)
+        .select_related("body")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def poll_turnout(poll: Poll) -> int:
+    """How many have voted so far (people or member groups)."""
+    if poll.secret:
+        return Participation.objects.filter(poll=poll).count()
+    return Vote.objects.filter(poll=poll).count()
+
+
+def voter_state(poll: Poll, user) -> dict:
+    """What the reader can do on the ballot: not entitled, may vote, or has voted."""
+    state = {"entitled": False, "has_voted": False, "own_choices": [], "organisations": []}
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    if person is None or poll.status not in ("open", "closed"):
+        return state
+    entitlements = Entitlement.objects.filter(poll=poll)
+    if poll.effective_voting_unit == VotingUnit.ORGANISATION:
+        represented = (
+            Membership.objects.active()
+            .filter(body_id=poll.body_id, person=person, voting_right=True)
+            .exclude(organisation__isnull=True)
+            .values("organisation_id")
+        )
+        entitlements = entitlements.filter(organisation_id__in=represented).select_related(
+            "organisation"
+        )
+    else:
+        entitlements = entitlements.filter(person=person)
+    entitlements = list(entitlements)
+    if not entitlements:
+        return state
+    state["entitled"] = True
+    state["organisations"] = [e.organisation for e in entitlements if e.organisation_id]
+    voted_ids = set(
+        (Participation if poll.secret else Vote)
+        .objects.filter(poll=poll, entitlement__in=entitlements)
+        .values_list("entitlement_id", flat=True)
+    )
+    state["voted_for"] = [e for e in entitlements if e.pk in voted_ids]
+    state["has_voted"] = len(voted_ids) == len(entitlements)
+    if not poll.secret and voted_ids:
+        own = Vote.objects.filter(poll=poll, entitlement_id__in=voted_ids).first()
+        state["own_choices"] = own.choices if own else []
+    return state
+
+
+def decision_register(user):
+    return (
+        Decision.objects.visible_to(user)
+        .select_related("body", "poll")
+        .order_by("-decided_on", "-year", "-sequence")
+    )
+
+
+# --- Workstreams (Baustellen) and member management ------------------------------
+
+
+def visible_workstreams(user):
+    """Workstreams the user may see, with their lead body and participating organisations."""
+    return (
+        Workstream.objects.visible_to(user)
+        .select_related("lead_body")
+        .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("name")))
+        .order_by("number")
+    )
+
+
+def workstream_bodies(workstream: Workstream, user):
+    """The participating bodies of a workstream that the user may see."""
+    return workstream.bodies.visible_to(user).order_by("name")
+
+
+def workstream_contributions(workstream: Workstream):
+    """The ledger: every contribution, newest first."""
+    return workstream.contributions.select_related("organisation").order_by("-on", "-pk")
+
+
+def _contribution_sums() -> dict:
+    return {
+        "hours": Sum("amount", filter=Q(kind=ContributionKind.HOURS)),
+        "money": Sum("amount", filter=Q(kind=ContributionKind.MONEY)),
+        "rooms": Sum("amount", filter=Q(kind=ContributionKind.ROOMS)),
+        "other": Count("pk", filter=Q(kind=ContributionKind.OTHER)),
+    }
+
+
+def contribution_summary(workstream: Workstream) -> tuple[list[dict], dict]:
+    """What each partner put "on the heap", summed in the database, and the totals.
+
+    Per organisation: hours, money in EUR, rooms in hours of use (sums of ``amount``)
+    and the number of other contributions. Sums are ``None`` where a partner gave
+    nothing of that kind. Two queries, whatever the size of the ledger.
+    """
+    rows = Contribution.objects.filter(workstream=workstream)
+    per_partner = list(
+        rows.values("organisation_id", "organisation__name")
+        .annotate(**_contribution_sums())
+        .order_by("organisation__name", "organisation_id")
+    )
+    totals = rows.aggregate(**_contribution_sums())
+    return per_partner, totals
+
+
+def body_memberships(body: Body) -> tuple[list[Membership], list[Membership]]:
+    """All memberships of a body, for its chair: running or upcoming terms, and former ones."""
+    today = timezone.localdate()
+    memberships = body.memberships.select_related("person", "organisation").order_by(
+        "person__name", "-start", "pk"
+    )
+    current, former = [], []
+    for membership in memberships:
+        ended = membership.end is not None and membership.end < today
+        (former if ended else current).append(membership)
+    return current, former

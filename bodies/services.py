@@ -1,10 +1,12 @@
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,6 +14,8 @@ from . import voting
 from .access import Visibility
 from .models import (
     Body,
+    Contribution,
+    ContributionKind,
     Counting,
     Decision,
     Entitlement,
@@ -29,6 +33,7 @@ from .models import (
     Side,
     Vote,
     VotingUnit,
+    Workstream,
 )
 
 
@@ -369,13 +374,7 @@ def _rules(poll: Poll) -> voting.Rules:
 
 
 def poll_labels(poll: Poll) -> dict[int, str]:
-    return {option.pk: option_label(option) for option in poll.options.all()}
-
-
-def option_label(option: PollOption) -> str:
-    if option.meaning != OptionMeaning.CHOICE:
-        return str(OptionMeaning(option.meaning).label)
-    return option.label
+    return {option.pk: option.display_label for option in poll.options.all()}
 
 
 @transaction.atomic
@@ -485,3 +484,139 @@ def record_decision(
     decision.full_clean(validate_unique=False)
     decision.save()
     return decision
+
+
+def explain_result(poll: Poll, options: list[PollOption] | None = None) -> str:
+    """The stored result in words, in the reader's language."""
+    if not poll.result:
+        return ""
+    labels = {o.pk: o.display_label for o in options} if options is not None else poll_labels(poll)
+    return voting.explain(poll.result, kind=poll.kind, majority=poll.majority, labels=labels)
+
+
+# --- Workstreams (Baustellen) and member management ------------------------------
+
+
+@transaction.atomic
+def add_contribution(
+    *,
+    workstream: Workstream,
+    organisation: Organisation,
+    kind: ContributionKind | str,
+    amount: Decimal | int | str,
+    description: str,
+    on: datetime.date | None = None,
+) -> Contribution:
+    """Record what a partner puts "on the heap" of a workstream (seed 000).
+
+    Hours, money in EUR, rooms in hours of use, or something else. The partner joins
+    the workstream's participating organisations. Raises ``ValidationError`` (with
+    German messages) and writes nothing when the amount is negative or not a number,
+    the kind is unknown or the description is empty.
+    """
+    try:
+        amount = Decimal(str(amount).strip())
+    except InvalidOperation:
+        raise ValidationError({"amount": _("Please enter the amount as a number.")}) from None
+    if not amount.is_finite():
+        raise ValidationError({"amount": _("Please enter the amount as a number.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    contribution = Contribution(
+        workstream=workstream,
+        organisation=organisation,
+        kind=kind,
+        amount=amount,
+        description=(description or "").strip(),
+        on=on or timezone.localdate(),
+    )
+    contribution.full_clean()
+    contribution.save()
+    workstream.organisations.add(organisation)
+    return contribution
+
+
+@transaction.atomic
+def add_member(
+    *,
+    body: Body,
+    side: Side | str,
+    person: Person | None = None,
+    new_person_name: str = "",
+    role: MembershipRole | str = MembershipRole.MEMBER,
+    organisation: Organisation | None = None,
+    voting_right: bool = True,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> Membership:
+    """Add an existing person, or a new one by name, to a body: one transaction.
+
+    The membership goes through :func:`add_membership` and its rules; a term that
+    overlaps a term of the same person in the same role is refused. When a rule is
+    broken, nothing is written, not even the new person.
+    """
+    new_person_name = (new_person_name or "").strip()
+    if person is None and not new_person_name:
+        raise ValidationError(
+            {"person": _("Please choose a person or enter the name of a new person.")}
+        )
+    if person is not None and new_person_name:
+        raise ValidationError(
+            {"person": _("Please either choose a person or enter a new name, not both.")}
+        )
+    if person is not None:
+        first_day = start or timezone.localdate()
+        overlapping = Membership.objects.filter(body=body, person=person, role=role).filter(
+            Q(end__isnull=True) | Q(end__gte=first_day)
+        )
+        if end is not None:
+            overlapping = overlapping.filter(start__lte=end)
+        if overlapping.exists():
+            raise ValidationError(
+                {
+                    "person": _(
+                        "%(name)s already has a term in this role that overlaps the new one."
+                    )
+                    % {"name": person.name}
+                }
+            )
+    else:
+        person = Person(name=new_person_name, organisation=organisation)
+        person.full_clean()
+        person.save()
+    return add_membership(
+        body=body,
+        person=person,
+        side=side,
+        role=role,
+        organisation=organisation,
+        voting_right=voting_right,
+        start=start,
+        end=end,
+    )
+
+
+@transaction.atomic
+def end_membership(*, membership: Membership, end: datetime.date) -> Membership:
+    """End a running (or upcoming) term: ``end`` is its last day.
+
+    Refuses, with a German message and without writing, an end before the start,
+    a term that has already ended, and a later end than the one already set.
+    """
+    membership = (
+        Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
+    )
+    if membership.end is not None and membership.end < timezone.localdate():
+        raise ValidationError({"end": _("This term has already ended.")})
+    if end < membership.start:
+        raise ValidationError({"end": _("The end of the term must not be before its start.")})
+    if membership.end is not None and end > membership.end:
+        raise ValidationError(
+            {
+                "end": _("This term already ends on %(end)s; it can only be ended earlier.")
+                % {"end": date_format(membership.end, "SHORT_DATE_FORMAT")}
+            }
+        )
+    membership.end = end
+    membership.save(update_fields=["end"])
+    return membership

@@ -276,7 +276,11 @@ def test_compose_environment_passes_the_deploy_checks(services, settings_env_nam
     compose_env = {
         name: interpolate(value, operator) for name, value in environment(services["web"]).items()
     }
-    env = {name: value for name, value in os.environ.items() if name not in settings_env_names}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in settings_env_names and name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(compose_env)
     env["DJANGO_SETTINGS_MODULE"] = "aks.settings"
     result = subprocess.run(

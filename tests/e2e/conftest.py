@@ -15,10 +15,21 @@ from django.contrib.auth.models import Group
 from aks.accounts import roles
 from bodies.demo import DEMO_PASSWORD, seed_bodies
 
-# Playwright's sync API runs an event loop in the test thread, and Django refuses
-# ORM calls from a thread with a running loop. The ORM calls in these tests (seeding,
-# reading expectations) never overlap with browser calls, so this is safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test thread, and Django refuses
+    ORM calls from a thread with a running loop. The ORM calls in these tests (seeding,
+    reading expectations, flushing the database) never overlap with browser calls, so
+    this is safe here. Subprocess checks elsewhere drop the variable from their env."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
 
 E2E_DIR = Path(__file__).resolve().parent
 

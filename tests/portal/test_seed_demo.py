@@ -40,3 +40,21 @@ def test_seed_demo_builds_the_structures_of_the_seeds_and_is_idempotent(capsys):
 
     for kind in (BodyKind.STEERING, BodyKind.ASSOCIATION, BodyKind.WORKING_GROUP):
         assert Body.objects.filter(kind=kind).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_holds_the_three_kinds_of_vote_of_the_seeds():
+    from bodies.models import Counting, Majority, Poll, PollStatus
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    kernkreis = Poll.objects.get(body__slug="kernkreis", status=PollStatus.CLOSED)
+    assert kernkreis.entitlements.count() == 5
+    groups = set(kernkreis.votes.values_list("entitlement__organisation", flat=True))
+    assert len(groups) == 5
+    steering = Poll.objects.get(majority=Majority.DOUBLE_MAJORITY)
+    assert steering.adopted and "doppelte Mehrheit erreicht" in steering.result_text
+    assembly = Poll.objects.get(counting=Counting.ANALOG)
+    assert assembly.adopted and assembly.result["invalid"] == 2
+    assert Poll.objects.filter(status=PollStatus.OPEN).exists()
+    assert Poll.objects.count() == 4

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .access import get_visible_or_404
-from .filters import BodyFilter
-from .models import Body
-from .selectors import body_members, sub_bodies, visible_bodies
+from ..access import get_visible_or_404
+from ..filters import BodyFilter
+from ..models import Body
+from ..selectors import body_members, sub_bodies, visible_bodies
 
 
 def body_list(request):

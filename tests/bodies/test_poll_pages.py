@@ -1,0 +1,319 @@
+"""Poll and decision pages: who sees and does what, in the browser's terms."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from aks.accounts import roles
+from bodies.access import Visibility
+from bodies.models import Decision, Poll, PollStatus, Vote, VotingUnit
+from bodies.services import cast_vote, close_poll, create_poll, open_poll, record_decision
+from tests.bodies.test_access import EXPECTED
+from tests.conftest import PERSONAS
+from tests.factories import (
+    XSS,
+    BodyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
+from tests.html import assert_valid_html
+
+pytestmark = pytest.mark.django_db
+
+
+def yes(poll):
+    return poll.options.get(meaning="yes").pk
+
+
+def _login(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+@pytest.mark.parametrize("level", Visibility.values)
+def test_poll_and_decision_pages_follow_the_kernel(client, persona, name, level):
+    body = BodyFactory(visibility=Visibility.PUBLIC)
+    poll = open_poll(poll=create_poll(body=body, title=f"Antrag {XSS}", visibility=level))
+    decision = record_decision(
+        body=body, title="Beschluss X", decided_on=datetime.date(2026, 3, 1), visibility=level
+    )
+    user = persona(name, body=body)
+    _login(client, user)
+    expected = level in EXPECTED[name]
+    status = 200 if expected else 404
+    assert client.get(reverse("bodies:poll", args=[poll.pk])).status_code == status
+    assert client.get(reverse("bodies:decision", args=[decision.pk])).status_code == status
+    listed = client.get(reverse("bodies:polls", args=[body.slug])).content.decode()
+    assert (reverse("bodies:poll", args=[poll.pk]) in listed) is expected
+    register = client.get(reverse("bodies:decisions")).content.decode()
+    assert ("Beschluss X" in register) is expected
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_a_poll_in_a_hidden_body_is_hidden_whatever_its_own_level(client, persona, name):
+    body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL)
+    poll = create_poll(body=body, title="Intern", visibility=Visibility.PUBLIC)
+    user = persona(name, body=body)
+    _login(client, user)
+    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    response = client.get(reverse("bodies:poll", args=[poll.pk]))
+    assert response.status_code == (200 if expected else 404)
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("anonymous", False),
+        ("association_member", False),
+        ("body_member", False),
+        ("v_extern", True),
+        ("v_intern", True),
+        ("councillor", False),
+        ("superuser", True),
+    ],
+)
+def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allowed):
+    body = BodyFactory()
+    poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
+    user = persona(name, body=body)
+    _login(client, user)
+    response = client.post(reverse("bodies:poll_open", args=[poll.pk]))
+    poll.refresh_from_db()
+    if name == "anonymous":
+        assert response.status_code == 302 and "anmelden" in response["Location"]
+    else:
+        assert response.status_code == (302 if allowed else 403)
+    assert (poll.status == PollStatus.OPEN) is allowed
+    create = client.get(reverse("bodies:poll_create", args=[body.slug]))
+    assert create.status_code == (200 if allowed else 403)
+
+
+def test_the_chair_of_the_body_may_run_its_polls(client, make_user, member_of):
+    body = BodyFactory()
+    chair = make_user()
+    member_of(chair, body, role="chair")
+    poll = create_poll(body=body, title="Antrag")
+    client.force_login(chair)
+    client.post(reverse("bodies:poll_open", args=[poll.pk]))
+    assert Poll.objects.get(pk=poll.pk).status == PollStatus.OPEN
+
+
+def test_a_member_votes_with_a_plain_form_and_sees_the_vote_confirmed(client, make_user, member_of):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(poll=create_poll(body=body, title="Antrag"))
+    client.force_login(voter)
+    page = client.get(reverse("bodies:poll", args=[poll.pk]))
+    assert_valid_html(page)
+    assert "Stimme abgeben" in page.content.decode()
+    response = client.post(
+        reverse("bodies:poll_vote", args=[poll.pk]), {"choices": yes(poll)}, follow=True
+    )
+    content = response.content.decode()
+    assert "Ihre Stimme wurde gezählt" in content
+    assert "Sie haben abgestimmt" in content
+    assert Vote.objects.filter(poll=poll).count() == 1
+    again = client.post(reverse("bodies:poll_vote", args=[poll.pk]), {"choices": yes(poll)})
+    assert again.status_code == 400
+    assert Vote.objects.filter(poll=poll).count() == 1
+
+
+def test_htmx_voting_answers_with_the_ballot_fragment(client, make_user, member_of):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(poll=create_poll(body=body, title="Antrag"))
+    client.force_login(voter)
+    response = client.post(
+        reverse("bodies:poll_vote", args=[poll.pk]), {"choices": yes(poll)}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<section id="ballot"')
+    assert "Ihre Stimme wurde gezählt" in content
+
+
+def test_an_invalid_ballot_is_answered_in_german_and_stores_nothing(client, make_user, member_of):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(poll=create_poll(body=body, title="Antrag"))
+    client.force_login(voter)
+    response = client.post(reverse("bodies:poll_vote", args=[poll.pk]), {"choices": "abc"})
+    assert response.status_code == 400
+    assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_a_second_delegate_is_told_on_the_page_that_the_group_has_voted(
+    client, make_user, member_of
+):
+    body = BodyFactory(voting_unit=VotingUnit.ORGANISATION)
+    group = OrganisationFactory(name="Mieterinitiative Hasenheide")
+    first, second = make_user(), make_user()
+    member_of(first, body, role="delegate", organisation=group)
+    member_of(second, body, role="delegate", organisation=group)
+    poll = open_poll(poll=create_poll(body=body, title="Kampagne"))
+    cast_vote(poll=poll, person=first.person, choices=[yes(poll)])
+    client.force_login(second)
+    content = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert "Ihre Gruppe hat abgestimmt: Mieterinitiative Hasenheide" in content
+    assert "Stimme abgeben" not in content
+
+
+def test_closing_in_the_browser_shows_the_result_and_the_decision(client, make_user, member_of):
+    body = BodyFactory(short_name="SR")
+    staff = make_user(roles.V_INTERN)
+    voter = make_user()
+    member_of(voter, body, side="civil_society")
+    poll = open_poll(
+        poll=create_poll(body=body, title="Leerstand sichern", visibility=Visibility.PUBLIC)
+    )
+    cast_vote(poll=poll, person=voter.person, choices=[yes(poll)])
+    client.force_login(staff)
+    response = client.post(reverse("bodies:poll_close", args=[poll.pk]), follow=True)
+    content = response.content.decode()
+    assert_valid_html(response)
+    assert "angenommen: 1 Ja, 0 Nein, 0 Enthaltungen" in content
+    decision = Decision.objects.get(poll=poll)
+    assert decision.number in content
+    register = client.get(reverse("bodies:decisions"), {"q": decision.number})
+    assert "Leerstand sichern" in register.content.decode()
+    assert_valid_html(register)
+
+
+def test_the_chair_enters_counts_from_the_room_and_bad_counts_change_nothing(client, make_user):
+    staff = make_user(roles.V_EXTERN)
+    poll = open_poll(
+        poll=create_poll(
+            body=BodyFactory(),
+            title="Offene Versammlung",
+            counting="analog",
+            visibility=Visibility.PUBLIC,
+        )
+    )
+    options = {o.meaning: o.pk for o in poll.options.all()}
+    client.force_login(staff)
+    bad = client.post(
+        reverse("bodies:poll_counts", args=[poll.pk]),
+        {
+            "valid": 10,
+            "invalid": 0,
+            f"option_{options['yes']}": 8,
+            f"option_{options['no']}": 1,
+            f"option_{options['abstain']}": 0,
+        },
+    )
+    assert bad.status_code == 400
+    assert "müssen zusammen die gültigen Stimmen" in bad.content.decode()
+    assert Poll.objects.get(pk=poll.pk).valid_ballots is None
+    good = client.post(
+        reverse("bodies:poll_counts", args=[poll.pk]),
+        {
+            "valid": 10,
+            "invalid": 2,
+            f"option_{options['yes']}": 8,
+            f"option_{options['no']}": 1,
+            f"option_{options['abstain']}": 1,
+        },
+    )
+    assert good.status_code == 302
+    client.post(reverse("bodies:poll_close", args=[poll.pk]))
+    poll.refresh_from_db()
+    assert poll.adopted is True and poll.result["invalid"] == 2
+
+
+def test_creating_a_poll_in_the_browser_makes_a_draft(client, make_user):
+    body = BodyFactory()
+    client.force_login(make_user(roles.V_INTERN))
+    page = client.get(reverse("bodies:poll_create", args=[body.slug]))
+    assert_valid_html(page)
+    response = client.post(
+        reverse("bodies:poll_create", args=[body.slug]),
+        {
+            "title": "Themen 2027",
+            "kind": "approval",
+            "counting": "electronic",
+            "majority": "simple",
+            "seats": 1,
+            "visibility": "members",
+            "options": "Leerstand\nErbbaurecht\n\nKooperation",
+        },
+    )
+    poll = Poll.objects.get(title="Themen 2027")
+    assert response.status_code == 302
+    assert list(poll.options.values_list("label", flat=True)) == [
+        "Leerstand",
+        "Erbbaurecht",
+        "Kooperation",
+    ]
+    refused = client.post(
+        reverse("bodies:poll_create", args=[body.slug]),
+        {
+            "title": "Kaputt",
+            "kind": "approval",
+            "counting": "electronic",
+            "majority": "two_thirds",
+            "seats": 1,
+            "visibility": "members",
+            "options": "A\nB",
+        },
+    )
+    assert refused.status_code == 200
+    assert "einfacher oder absoluter Mehrheit" in refused.content.decode()
+    assert not Poll.objects.filter(title="Kaputt").exists()
+
+
+@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("size", [10, 500])
+def test_poll_page_queries_do_not_grow_with_votes(
+    client, make_user, member_of, django_assert_max_num_queries, size
+):
+    body = BodyFactory()
+    reader = make_user()
+    member_of(reader, body)
+    people = PersonFactory.create_batch(size)
+    for person in people:
+        MembershipFactory(body=body, person=person)
+    poll = open_poll(poll=create_poll(body=body, title="Groß"))
+    votes = [
+        Vote(poll=poll, entitlement=e, side=e.side, choices=[yes(poll)])
+        for e in poll.entitlements.exclude(person=reader.person)
+    ]
+    Vote.objects.bulk_create(votes)
+    client.force_login(reader)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("bodies:poll", args=[poll.pk])).status_code == 200
+    close_poll(poll=poll)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("bodies:poll", args=[poll.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_decision_register_queries_do_not_grow(
+    client, make_user, django_assert_max_num_queries, size
+):
+    bodies = BodyFactory.create_batch(3)
+    for i in range(size):
+        record_decision(
+            body=bodies[i % 3],
+            title=f"Beschluss {i}",
+            decided_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i % 300),
+            visibility=Visibility.values[i % 5],
+        )
+    client.force_login(make_user(roles.COUNCILLOR))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("bodies:decisions"), {"year": 2026})
+    assert response.status_code == 200
+    assert_valid_html(response)
+
+
+def test_decision_register_answers_bad_filters_in_german(client):
+    response = client.get(reverse("bodies:decisions"), {"year": "zwanzig", "body": "999"})
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
