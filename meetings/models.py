@@ -1,1 +1,629 @@
-# Meetings, agendas and minutes: built in the "Meetings" issue.
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from bodies.access import Visibility, VisibleQuerySet
+from bodies.models import Body, Decision, Organisation, Person, Poll, Workstream
+from spaces.models import Space
+
+
+def _visibility_field(default=Visibility.PUBLIC):
+    return models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=default
+    )
+
+
+class MeetingKind(models.TextChoices):
+    JOUR_FIXE = "jour_fixe", _("Jour fixe")
+    TEAM = "team", _("Team meeting")
+    STEERING = "steering", _("Steering round")
+    ASSEMBLY = "assembly", _("Open assembly")
+    PUBLIC_ASSEMBLY = "public_assembly", _("Public assembly")
+    WORKING_GROUP = "working_group", _("Working group")
+    PUBLIC_EVENT = "public_event", _("Public dialogue event")
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly on the n-th weekday")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting (monthly Jour-Fixe, weekly team meeting, an event series)."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meeting_series"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    recurrence = models.CharField(_("recurrence"), max_length=10, choices=Recurrence.choices)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"),
+        null=True,
+        blank=True,
+        help_text=_("Monthly series: 1 to 4 for the first to fourth weekday, -1 for the last."),
+    )
+    start_time = models.TimeField(_("start time"))
+    duration = models.DurationField(_("duration"), default=datetime.timedelta(hours=2))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    starts_on = models.DateField(_("first date"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    visibility = _visibility_field()
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "body_id"
+    visibility_parent = "body"
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(recurrence="monthly") | (Q(week_of_month__in=[1, 2, 3, 4, -1])),
+                name="series_monthly_needs_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("starts_on")),
+                name="series_until_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    INVITED = "invited", _("Invited")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    space = models.ForeignKey(
+        Space,
+        verbose_name=_("space"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    online_url = models.URLField(_("online link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    visibility = _visibility_field()
+    moderator = models.ForeignKey(
+        Person,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderated_meetings",
+    )
+    minute_taker = models.ForeignKey(
+        Person,
+        verbose_name=_("minute taker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minuted_meetings",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "body_id"
+    visibility_parent = "body"
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        indexes = [
+            models.Index(fields=["body", "start"]),
+            models.Index(fields=["start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="meeting_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "start"],
+                condition=Q(series__isnull=False),
+                name="meeting_once_per_series_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+
+class AgendaItem(models.Model):
+    """A Tagesordnungspunkt. Sub-items hang under their parent (2.1 under 2)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    presenter = models.ForeignKey(
+        Person,
+        verbose_name=_("presenter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True
+    )
+    visibility = _visibility_field()
+    standing = models.BooleanField(
+        _("standing item"),
+        default=False,
+        help_text=_("Open action items and commitments due, rolled forward automatically."),
+    )
+    polls = models.ManyToManyField(Poll, verbose_name=_("polls"), blank=True, related_name="+")
+    decisions = models.ManyToManyField(
+        Decision, verbose_name=_("decisions"), blank=True, related_name="agenda_items"
+    )
+    spaces = models.ManyToManyField(
+        Space, verbose_name=_("spaces"), blank=True, related_name="agenda_items"
+    )
+    workstreams = models.ManyToManyField(
+        Workstream, verbose_name=_("workstreams"), blank=True, related_name="agenda_items"
+    )
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "meeting__body_id"
+    visibility_parent = "meeting"
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+        indexes = [models.Index(fields=["meeting", "parent", "position"])]
+
+    def __str__(self):
+        return self.title
+
+
+class GuidingQuestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CARRIED_OVER = "carried_over", _("Carried over")
+
+
+class GuidingQuestion(models.Model):
+    """A Leitfrage: answered in the minutes, or carried over to the next meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guiding_questions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guiding_questions",
+    )
+    text = models.TextField(_("question"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=GuidingQuestionStatus.choices,
+        default=GuidingQuestionStatus.OPEN,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    carried_from = models.OneToOneField(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    visibility = _visibility_field()
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "meeting__body_id"
+    visibility_parent = "meeting"
+
+    class Meta:
+        verbose_name = _("guiding question")
+        verbose_name_plural = _("guiding questions")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CIRCULATED = "circulated", _("Circulated")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class Minutes(models.Model):
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(
+        _("status"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    visibility = _visibility_field()
+    circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approval = models.OneToOneField(
+        Decision,
+        verbose_name=_("approved by decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_minutes",
+    )
+    approved_by_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by the chair"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "meeting__body_id"
+    visibility_parent = "meeting"
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return str(_("Minutes: %(meeting)s") % {"meeting": self.meeting})
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (MinutesStatus.APPROVED, MinutesStatus.PUBLISHED)
+
+
+class MinuteSection(models.TextChoices):
+    INTRODUCTION = "introduction", _("Introductory words")
+    GUIDING_QUESTION = "guiding_question", _("Guiding questions")
+    DISCUSSION = "discussion", _("Discussion")
+    RESULT = "result", _("Result")
+    DECISION = "decision", _("Decision")
+    NOTE = "note", _("Note")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class RecommendationLevel(models.TextChoices):
+    MUNICIPAL = "municipal", _("Municipality")
+    STATE = "state", _("State")
+    FEDERAL = "federal", _("Federal")
+
+
+class MinuteEntry(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="entries")
+    section = models.CharField(_("section"), max_length=20, choices=MinuteSection.choices)
+    text = models.TextField(_("text"))
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minute_entries",
+    )
+    speaker = models.ForeignKey(
+        Person,
+        verbose_name=_("speaker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=RecommendationLevel.choices, blank=True
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    visibility = _visibility_field()
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text=_("Approved minutes are not changed; a correction is a new, dated entry."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "minutes__meeting__body_id"
+    visibility_parent = "minutes"
+
+    class Meta:
+        verbose_name = _("minute entry")
+        verbose_name_plural = _("minute entries")
+        ordering = ["minutes", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section="recommendation") | Q(level=""),
+                name="minute_entry_level_only_for_recommendations",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_section_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.section == MinuteSection.RECOMMENDATION and not self.level:
+            raise ValidationError({"level": _("A recommendation needs its level.")})
+
+    def _refuse_if_locked(self):
+        # The last line of defence behind the service, the forms and the admin.
+        if (
+            self.pk
+            and Minutes.objects.filter(
+                pk=self.minutes_id, status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED]
+            ).exists()
+        ):
+            raise ValidationError(
+                _("These minutes are approved and can no longer be changed; add a correction.")
+            )
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+OPEN_ACTION_STATUSES = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
+
+
+class ActionItem(models.Model):
+    """An Aufgabe handed out at a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    assignee_person = models.ForeignKey(
+        Person,
+        verbose_name=_("assigned to (person)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    assignee_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("assigned to (organisation)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ActionItemStatus.choices,
+        default=ActionItemStatus.OPEN,
+    )
+    visibility = _visibility_field(Visibility.TEAM)
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "meeting__body_id"
+    visibility_parent = "meeting"
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self):
+        return self.title
+
+
+class CommitmentStatus(models.TextChoices):
+    PROMISED = "promised", _("Promised")
+    IN_PROGRESS = "in_progress", _("In progress")
+    KEPT = "kept", _("Kept")
+    BROKEN = "broken", _("Broken")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PROMISED, CommitmentStatus.IN_PROGRESS)
+
+
+class Commitment(models.Model):
+    """A Zusage: who promised what, at which meeting, due when; kept or broken."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="commitments")
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("promised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    what = models.TextField(_("what was promised"))
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.PROMISED,
+    )
+    visibility = _visibility_field()
+    history = HistoricalRecords()
+
+    objects = VisibleQuerySet.as_manager()
+    body_lookup = "meeting__body_id"
+    visibility_parent = "meeting"
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.what[:60]}"
+
+
+class CommitmentNote(models.Model):
+    """A dated note on a commitment's progress."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="notes")
+    on = models.DateField(_("date"), default=datetime.date.today)
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["on", "pk"]
+
+    def __str__(self):
+        return f"{self.on}: {self.text[:60]}"
+
+
+class AttendanceStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    ATTENDED = "attended", _("Attended")
+    EXCUSED = "excused", _("Excused")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.INVITED,
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_status_display()}"
+
+
+class AgendaReview(models.Model):
+    """The councillor's sign-off or comment on a Jour-Fixe agenda."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reviewed = models.BooleanField(_("agenda reviewed"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agenda review")
+        verbose_name_plural = _("agenda reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "reviewer"], name="agenda_review_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.reviewer}"
+
+
+# Explicit grants: a guest invited to one meeting, the minute taker of one set of minutes.
+class MeetingUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+
+class MeetingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+
+class MinutesUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)
+
+
+class MinutesGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)

@@ -1,0 +1,118 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    AgendaReview,
+    Attendance,
+    Commitment,
+    CommitmentNote,
+    GuidingQuestion,
+    Meeting,
+    MeetingSeries,
+    MinuteEntry,
+    Minutes,
+)
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "body", "kind", "recurrence", "starts_on", "until", "visibility"]
+    list_filter = ["kind", "recurrence", "visibility"]
+    search_fields = ["title", "body__name"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "parent", "title", "visibility", "duration_minutes", "standing"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "body", "kind", "start", "status", "visibility"]
+    list_filter = ["kind", "status", "visibility", "body"]
+    search_fields = ["title", "body__name", "place"]
+    date_hierarchy = "start"
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "position", "visibility", "standing"]
+    list_filter = ["visibility", "standing"]
+    search_fields = ["title", "meeting__title"]
+
+
+@admin.register(GuidingQuestion)
+class GuidingQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "meeting", "status"]
+    list_filter = ["status"]
+    search_fields = ["text"]
+
+
+class LockedWhenApproved:
+    """Approved minutes are read-only here as everywhere: corrections are new entries."""
+
+    def _minutes_of(self, obj):
+        return obj if isinstance(obj, Minutes) else getattr(obj, "minutes", None)
+
+    def has_change_permission(self, request, obj=None):
+        minutes = self._minutes_of(obj) if obj is not None else None
+        if minutes is not None and minutes.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        minutes = self._minutes_of(obj) if obj is not None else None
+        if minutes is not None and minutes.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Minutes)
+class MinutesAdmin(LockedWhenApproved, SimpleHistoryAdmin):
+    list_display = ["meeting", "status", "approved_at", "visibility"]
+    list_filter = ["status", "visibility"]
+    search_fields = ["meeting__title"]
+
+
+@admin.register(MinuteEntry)
+class MinuteEntryAdmin(LockedWhenApproved, SimpleHistoryAdmin):
+    list_display = ["minutes", "section", "position", "visibility"]
+    list_filter = ["section", "visibility", "level"]
+    search_fields = ["text"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "assignee_person", "assignee_organisation", "due", "status"]
+    list_filter = ["status", "visibility"]
+    search_fields = ["title"]
+
+
+class CommitmentNoteInline(admin.TabularInline):
+    model = CommitmentNote
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "person", "meeting", "due", "status", "visibility"]
+    list_filter = ["status", "visibility"]
+    search_fields = ["what", "organisation__name", "person__name"]
+    inlines = [CommitmentNoteInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "person", "status"]
+    list_filter = ["status"]
+    search_fields = ["person__name", "meeting__title"]
+
+
+@admin.register(AgendaReview)
+class AgendaReviewAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "reviewer", "reviewed", "at"]
+    list_filter = ["reviewed"]

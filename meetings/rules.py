@@ -1,0 +1,67 @@
+"""Who may do what with meetings, agendas and minutes (answered through ``user.has_perm``).
+
+Explicit grants (guardian, e.g. ``meetings.change_minutes`` for one minute taker) are
+answered by guardian's backend next to these rules.
+"""
+
+from aks.accounts import roles
+from aks.accounts.roles import roles_of
+from bodies.access import can_view, is_active_user, is_staff, leads_body, rule
+
+
+def _runs(user, meeting) -> bool:
+    return is_staff(user) or leads_body(user, meeting.body_id)
+
+
+def _takes_minutes(user, meeting) -> bool:
+    return bool(
+        is_active_user(user) and meeting.minute_taker_id and meeting.minute_taker.user_id == user.pk
+    )
+
+
+@rule("meetings.view_meeting")
+def view_meeting(user, meeting):
+    return can_view(user, meeting)
+
+
+@rule("meetings.change_meeting")
+def change_meeting(user, meeting):
+    """Agenda, attendance, status: the AKS staff and the body's chair."""
+    return can_view(user, meeting) and _runs(user, meeting)
+
+
+@rule("meetings.review_agenda")
+def review_agenda(user, meeting):
+    """The councillor signs off or comments on the Jour-Fixe agenda."""
+    return (
+        can_view(user, meeting)
+        and meeting.kind == "jour_fixe"
+        and roles.COUNCILLOR in roles_of(user)
+    )
+
+
+@rule("meetings.view_minutes")
+def view_minutes(user, minutes):
+    return can_view(user, minutes)
+
+
+@rule("meetings.change_minutes")
+def change_minutes(user, minutes):
+    """Write entries: staff, the chair, and the meeting's minute taker."""
+    meeting = minutes.meeting
+    return can_view(user, minutes) and (_runs(user, meeting) or _takes_minutes(user, meeting))
+
+
+@rule("meetings.approve_minutes")
+def approve_minutes(user, minutes):
+    return can_view(user, minutes) and _runs(user, minutes.meeting)
+
+
+@rule("meetings.change_actionitem")
+def change_actionitem(user, item):
+    return can_view(user, item) and _runs(user, item.meeting)
+
+
+@rule("meetings.change_commitment")
+def change_commitment(user, commitment):
+    return can_view(user, commitment) and _runs(user, commitment.meeting)

@@ -1,0 +1,389 @@
+"""Writes of the meetings app: series, agendas, guiding questions, minutes."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bodies.models import Decision
+
+from . import importer
+from .models import (
+    AgendaItem,
+    GuidingQuestion,
+    GuidingQuestionStatus,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    MinuteEntry,
+    Minutes,
+    MinuteSection,
+    MinutesStatus,
+    Recurrence,
+)
+
+
+class MeetingError(ValidationError):
+    """A change the rules of meetings and minutes do not allow; the message is for people."""
+
+
+def _ensure(condition: bool, message) -> None:
+    if not condition:
+        raise MeetingError(message)
+
+
+# --- Series ------------------------------------------------------------------------
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date | None:
+    """The n-th (1…4, or -1 for the last) ``weekday`` of a month."""
+    days = [
+        datetime.date(year, month, day)
+        for day in range(1, calendar.monthrange(year, month)[1] + 1)
+        if datetime.date(year, month, day).weekday() == weekday
+    ]
+    if n == -1:
+        return days[-1]
+    return days[n - 1] if 0 < n <= len(days) else None
+
+
+def series_dates(series: MeetingSeries, first: datetime.date, last: datetime.date):
+    """The dates of the series between ``first`` and ``last`` (both included)."""
+    first = max(first, series.starts_on)
+    if series.until:
+        last = min(last, series.until)
+    if series.recurrence == Recurrence.WEEKLY:
+        day = first + datetime.timedelta(days=(series.weekday - first.weekday()) % 7)
+        while day <= last:
+            yield day
+            day += datetime.timedelta(days=7)
+        return
+    year, month = first.year, first.month
+    while datetime.date(year, month, 1) <= last:
+        day = nth_weekday(year, month, series.weekday, series.week_of_month)
+        if day and first <= day <= last:
+            yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+STANDING_ITEM_TITLE = "Offene Aufgaben und fällige Zusagen"
+
+
+@transaction.atomic
+def generate_meetings(*, series: MeetingSeries, until: datetime.date) -> list[Meeting]:
+    """Create the series' meetings up to ``until`` that do not exist yet (idempotent)."""
+    tz = timezone.get_current_timezone()
+    existing = set(series.meetings.values_list("start", flat=True))
+    created = []
+    for day in series_dates(series, series.starts_on, until):
+        start = datetime.datetime.combine(day, series.start_time, tzinfo=tz)
+        if start in existing:
+            continue
+        meeting = Meeting.objects.create(
+            body=series.body,
+            series=series,
+            kind=series.kind,
+            title=series.title,
+            start=start,
+            end=start + series.duration,
+            place=series.place,
+            online_url=series.online_url,
+            visibility=series.visibility,
+        )
+        if meeting.kind == MeetingKind.JOUR_FIXE:
+            add_standing_item(meeting=meeting)
+        created.append(meeting)
+    return created
+
+
+@transaction.atomic
+def end_series(*, series: MeetingSeries, on: datetime.date) -> int:
+    """End the series after ``on``: later meetings that have not been held are cancelled
+    (which also stops their reminders). Returns how many were cancelled."""
+    _ensure(on >= series.starts_on, _("A series cannot end before its first date."))
+    series.until = on
+    series.save(update_fields=["until"])
+    cutoff = datetime.datetime.combine(
+        on + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return series.meetings.filter(
+        start__gte=cutoff, status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED]
+    ).update(status=MeetingStatus.CANCELLED)
+
+
+# --- Agenda ------------------------------------------------------------------------
+
+
+def add_standing_item(*, meeting: Meeting) -> AgendaItem:
+    """The item under which open action items and commitments due roll forward."""
+    item, _created = AgendaItem.objects.get_or_create(
+        meeting=meeting,
+        standing=True,
+        defaults={"title": STANDING_ITEM_TITLE, "position": 0, "visibility": meeting.visibility},
+    )
+    return item
+
+
+@transaction.atomic
+def add_agenda_item(
+    *,
+    meeting: Meeting,
+    title: str,
+    parent: AgendaItem | None = None,
+    description: str = "",
+    visibility: str | None = None,
+    duration_minutes: int | None = None,
+    presenter=None,
+) -> AgendaItem:
+    """Append an item (or a sub-item under ``parent``) at the end of its level."""
+    _ensure(
+        parent is None or parent.meeting_id == meeting.pk,
+        _("The parent item belongs to another meeting."),
+    )
+    _ensure(
+        parent is None or parent.parent_id is None,
+        _("Agenda items can be nested one level deep (2.1, not 2.1.1)."),
+    )
+    last = AgendaItem.objects.filter(meeting=meeting, parent=parent).aggregate(Max("position"))[
+        "position__max"
+    ]
+    item = AgendaItem(
+        meeting=meeting,
+        parent=parent,
+        title=title,
+        description=description,
+        visibility=visibility or meeting.visibility,
+        duration_minutes=duration_minutes,
+        presenter=presenter,
+        position=(last if last is not None else -1) + 1,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(*, item: AgendaItem, offset: int) -> None:
+    """Move an item up (negative) or down (positive) among its siblings."""
+    siblings = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id, parent_id=item.parent_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    AgendaItem.objects.bulk_update(siblings, ["position"])
+
+
+# --- Guiding questions ---------------------------------------------------------------
+
+
+def next_meeting_of_body(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(body_id=meeting.body_id, start__gt=meeting.start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("start")
+        .first()
+    )
+
+
+@transaction.atomic
+def carry_over_questions(*, meeting: Meeting) -> list[GuidingQuestion]:
+    """Open guiding questions move to the body's next meeting, keeping their history."""
+    target = next_meeting_of_body(meeting)
+    _ensure(target is not None, _("There is no later meeting of this body to carry over to."))
+    carried = []
+    for question in meeting.guiding_questions.filter(status=GuidingQuestionStatus.OPEN):
+        carried.append(
+            GuidingQuestion.objects.create(
+                meeting=target,
+                text=question.text,
+                carried_from=question,
+                position=question.position,
+                visibility=question.visibility,
+            )
+        )
+        question.status = GuidingQuestionStatus.CARRIED_OVER
+        question.save(update_fields=["status"])
+    return carried
+
+
+# --- Minutes ---------------------------------------------------------------------------
+
+
+def minutes_for(meeting: Meeting) -> Minutes:
+    minutes, _created = Minutes.objects.get_or_create(
+        meeting=meeting, defaults={"visibility": meeting.visibility}
+    )
+    return minutes
+
+
+def _locked_minutes(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+
+
+@transaction.atomic
+def add_entry(
+    *,
+    minutes: Minutes,
+    section: str,
+    text: str,
+    agenda_item: AgendaItem | None = None,
+    speaker=None,
+    level: str = "",
+    visibility: str | None = None,
+    corrects: MinuteEntry | None = None,
+) -> MinuteEntry:
+    """Add an entry. Approved minutes only take corrections: new, dated entries."""
+    minutes = _locked_minutes(minutes)
+    if minutes.is_locked:
+        _ensure(
+            corrects is not None,
+            _("These minutes are approved and can no longer be changed; add a correction."),
+        )
+    last = minutes.entries.aggregate(Max("position"))["position__max"]
+    entry = MinuteEntry(
+        minutes=minutes,
+        section=section,
+        text=text,
+        agenda_item=agenda_item,
+        speaker=speaker,
+        level=level,
+        visibility=visibility or minutes.visibility,
+        corrects=corrects,
+        position=(last if last is not None else -1) + 1,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def change_entry(*, entry: MinuteEntry, text: str) -> MinuteEntry:
+    minutes = _locked_minutes(entry.minutes)
+    _ensure(
+        not minutes.is_locked,
+        _("These minutes are approved and can no longer be changed; add a correction."),
+    )
+    entry.text = text
+    entry.full_clean()
+    entry.save(update_fields=["text"])
+    return entry
+
+
+@transaction.atomic
+def circulate_minutes(*, minutes: Minutes) -> Minutes:
+    minutes = _locked_minutes(minutes)
+    _ensure(minutes.status == MinutesStatus.DRAFT, _("Only draft minutes can be circulated."))
+    _ensure(minutes.entries.exists(), _("Minutes without entries cannot be circulated."))
+    minutes.status = MinutesStatus.CIRCULATED
+    minutes.circulated_at = timezone.now()
+    minutes.save(update_fields=["status", "circulated_at"])
+    return minutes
+
+
+@transaction.atomic
+def approve_minutes(*, minutes: Minutes, decision: Decision | None = None, chair=None) -> Minutes:
+    """Approval is a decision of a later meeting of the same body, or the chair's."""
+    minutes = _locked_minutes(minutes)
+    _ensure(
+        minutes.status == MinutesStatus.CIRCULATED,
+        _("Only circulated minutes can be approved."),
+    )
+    _ensure(
+        (decision is None) != (chair is None),
+        _("Minutes are approved either by a decision or by the chair."),
+    )
+    if decision is not None:
+        _ensure(
+            decision.body_id == minutes.meeting.body_id,
+            _("The approving decision must be one of the same body."),
+        )
+        _ensure(
+            decision.decided_on > timezone.localdate(minutes.meeting.start),
+            _("Minutes are approved at a later meeting."),
+        )
+        minutes.approval = decision
+    else:
+        minutes.approved_by_chair = chair
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.save(update_fields=["status", "approval", "approved_by_chair", "approved_at"])
+    return minutes
+
+
+@transaction.atomic
+def publish_minutes(*, minutes: Minutes) -> Minutes:
+    minutes = _locked_minutes(minutes)
+    _ensure(minutes.status == MinutesStatus.APPROVED, _("Only approved minutes can be published."))
+    minutes.status = MinutesStatus.PUBLISHED
+    minutes.published_at = timezone.now()
+    minutes.save(update_fields=["status", "published_at"])
+    return minutes
+
+
+# --- Import of the legacy pipe format --------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    entries: int = 0
+    guiding_questions: int = 0
+    duplicates: list[tuple[int, int]] = field(default_factory=list)
+    unknown_sections: list[tuple[int, str]] = field(default_factory=list)
+    continuations: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_minutes(*, meeting: Meeting, content: str) -> ImportReport:
+    """Import a pipe-format file into the meeting's minutes: all of it or nothing."""
+    parsed = importer.parse(content)
+    minutes = _locked_minutes(minutes_for(meeting))
+    _ensure(
+        not minutes.is_locked,
+        _("These minutes are approved and can no longer be changed; add a correction."),
+    )
+    start = (minutes.entries.aggregate(Max("position"))["position__max"] or -1) + 1
+    question_start = (
+        meeting.guiding_questions.aggregate(Max("position"))["position__max"] or -1
+    ) + 1
+    entries, questions = [], []
+    for offset, parsed_entry in enumerate(parsed.entries):
+        entries.append(
+            MinuteEntry(
+                minutes=minutes,
+                section=parsed_entry.section,
+                text=parsed_entry.text,
+                position=start + offset,
+                visibility=minutes.visibility,
+            )
+        )
+        if parsed_entry.section == MinuteSection.GUIDING_QUESTION:
+            questions.append(
+                GuidingQuestion(
+                    meeting=meeting,
+                    text=parsed_entry.text,
+                    position=question_start + len(questions),
+                    visibility=meeting.visibility,
+                )
+            )
+    # One by one rather than bulk_create, so that the history records every entry.
+    for entry in entries:
+        entry.save()
+    GuidingQuestion.objects.bulk_create(questions)
+    return ImportReport(
+        entries=len(entries),
+        guiding_questions=len(questions),
+        duplicates=parsed.duplicates,
+        unknown_sections=parsed.unknown_sections,
+        continuations=[line for e in parsed.entries for line in e.continued_on],
+    )
