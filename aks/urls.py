@@ -10,5 +10,6 @@ urlpatterns = [
     path("konto/", include("aks.accounts.urls")),
     path("gremien/", include("bodies.urls")),
     path("raeume/", include("spaces.urls")),
+    path("sitzungen/", include("meetings.urls")),
     path("", include("aks.portal.urls")),
 ]

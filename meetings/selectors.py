@@ -115,3 +115,81 @@ def public_commitments():
         .prefetch_related(Prefetch("notes"))
         .order_by("organisation__name", "due", "pk")
     )
+
+
+def visible_action_items(user):
+    return (
+        ActionItem.objects.visible_to(user)
+        .select_related("assignee_person", "assignee_organisation", "meeting__body")
+        .order_by("due", "pk")
+    )
+
+
+def visible_commitments(user):
+    return (
+        Commitment.objects.visible_to(user)
+        .select_related("person", "organisation", "meeting__body")
+        .order_by("due", "pk")
+    )
+
+
+# --- Meeting pages ---------------------------------------------------------------------
+
+
+def agenda_with_links(meeting: Meeting, user) -> list[NumberedItem]:
+    """:func:`agenda`, each item carrying only the polls, decisions, spaces and
+    workstreams the reader may see (``visible_polls`` …), in four queries in all."""
+    from django.db.models import prefetch_related_objects
+
+    from bodies.models import Decision, Poll, Workstream
+    from spaces.models import Space
+
+    numbered = agenda(meeting, user)
+    items = [entry.item for entry in numbered]
+    items += [child.item for entry in numbered for child in entry.children]
+    prefetch_related_objects(
+        items,
+        Prefetch("polls", Poll.objects.visible_to(user).order_by("pk"), to_attr="visible_polls"),
+        Prefetch(
+            "decisions",
+            Decision.objects.visible_to(user).select_related("body").order_by("pk"),
+            to_attr="visible_decisions",
+        ),
+        Prefetch("spaces", Space.objects.visible_to(user).order_by("pk"), to_attr="visible_spaces"),
+        Prefetch(
+            "workstreams",
+            Workstream.objects.visible_to(user).order_by("pk"),
+            to_attr="visible_workstreams",
+        ),
+    )
+    return numbered
+
+
+def rolled_forward(meeting: Meeting, user):
+    """What the standing item lists: open action items and commitments due by the meeting.
+
+    Only those handed out at this meeting of the body or an earlier one.
+    """
+    from django.utils import timezone
+
+    day = timezone.localtime(meeting.start).date()
+    actions = open_action_items(meeting.body_id, user).filter(meeting__start__lte=meeting.start)
+    commitments = commitments_due(meeting.body_id, user, by=day).filter(
+        meeting__start__lte=meeting.start
+    )
+    return list(actions), list(commitments)
+
+
+def attendance_summary(meeting: Meeting) -> list[tuple[str, int]]:
+    """(status label, count) for every status that occurs, in the order of the choices."""
+    from django.db.models import Count
+
+    from .models import Attendance, AttendanceStatus
+
+    counts = dict(
+        Attendance.objects.filter(meeting=meeting)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [(label, counts[value]) for value, label in AttendanceStatus.choices if value in counts]

@@ -387,3 +387,179 @@ def import_minutes(*, meeting: Meeting, content: str) -> ImportReport:
         unknown_sections=parsed.unknown_sections,
         continuations=[line for e in parsed.entries for line in e.continued_on],
     )
+
+
+# --- The councillor's review of the Jour-Fixe agenda -----------------------------------
+
+
+@transaction.atomic
+def review_agenda(*, meeting: Meeting, reviewer, reviewed: bool, comment: str = ""):
+    """Record the councillor's sign-off or comment; one review per person and meeting."""
+    from .models import AgendaReview
+
+    _ensure(
+        meeting.kind == MeetingKind.JOUR_FIXE,
+        _("Only the agenda of a Jour-Fixe is reviewed by the councillor."),
+    )
+    _ensure(
+        reviewed or comment.strip(),
+        _("Please mark the agenda as reviewed or write a comment."),
+    )
+    review, _created = AgendaReview.objects.update_or_create(
+        meeting=meeting,
+        reviewer=reviewer,
+        defaults={"reviewed": reviewed, "comment": comment.strip()},
+    )
+    return review
+
+
+# --- Action items and commitments ------------------------------------------------------
+
+# How open a level is: an entry may be as open as its minutes, or more restricted.
+_OPENNESS = {
+    "public": 0,
+    "members": 1,
+    "team": 2,
+    "admin_internal": 3,
+    "civil_internal": 3,
+}
+
+
+def not_more_open(level: str, parent_level: str) -> bool:
+    """Is ``level`` at most as open as ``parent_level`` (and on the same side)?"""
+    if level == parent_level:
+        return True
+    return _OPENNESS.get(level, 0) > _OPENNESS.get(parent_level, 0)
+
+
+@transaction.atomic
+def add_action_item(
+    *,
+    meeting: Meeting,
+    title: str,
+    agenda_item: AgendaItem | None = None,
+    assignee_person=None,
+    assignee_organisation=None,
+    due: datetime.date | None = None,
+    visibility: str | None = None,
+):
+    from .models import ActionItem
+
+    _ensure(
+        agenda_item is None or agenda_item.meeting_id == meeting.pk,
+        _("The agenda item belongs to another meeting."),
+    )
+    item = ActionItem(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        assignee_person=assignee_person,
+        assignee_organisation=assignee_organisation,
+        due=due,
+        visibility=visibility or meeting.visibility,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def set_action_item_status(*, item, status: str):
+    from .models import ActionItemStatus
+
+    _ensure(status in ActionItemStatus.values, _("Unknown status."))
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
+
+
+@transaction.atomic
+def add_commitment(
+    *,
+    meeting: Meeting,
+    organisation,
+    what: str,
+    person=None,
+    due: datetime.date | None = None,
+    visibility: str | None = None,
+):
+    from .models import Commitment
+
+    _ensure(bool(what and what.strip()), _("Please say what was promised."))
+    commitment = Commitment(
+        meeting=meeting,
+        organisation=organisation,
+        person=person,
+        what=what.strip(),
+        due=due,
+        visibility=visibility or meeting.visibility,
+    )
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def add_commitment_note(*, commitment, text: str, author=None, on: datetime.date | None = None):
+    from .models import CommitmentNote
+
+    _ensure(bool(text and text.strip()), _("A progress note needs a text."))
+    return CommitmentNote.objects.create(
+        commitment=commitment,
+        text=text.strip(),
+        author=author,
+        on=on or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def set_commitment_status(*, commitment, status: str, note: str = "", author=None):
+    """Change the status and, if given, record a dated note about it — both or neither."""
+    from .models import Commitment, CommitmentStatus
+
+    _ensure(status in CommitmentStatus.values, _("Unknown status."))
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    commitment.status = status
+    commitment.save(update_fields=["status"])
+    if note and note.strip():
+        add_commitment_note(commitment=commitment, text=note, author=author)
+    return commitment
+
+
+# --- Attendance ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(
+    *, meeting: Meeting, statuses: dict[int, str], add_person=None, add_status: str = ""
+) -> int:
+    """Set the status of the listed attendances (by primary key) and, if given, add a person.
+
+    Returns the number of rows changed or added.
+    """
+    from .models import Attendance, AttendanceStatus
+
+    _ensure(
+        all(status in AttendanceStatus.values for status in statuses.values()),
+        _("Unknown status."),
+    )
+    changed = 0
+    rows = list(
+        Attendance.objects.select_for_update().filter(meeting=meeting, pk__in=list(statuses))
+    )
+    _ensure(len(rows) == len(statuses), _("The attendance list has changed; please reload."))
+    for row in rows:
+        if row.status != statuses[row.pk]:
+            row.status = statuses[row.pk]
+            changed += 1
+    Attendance.objects.bulk_update(rows, ["status"])
+    if add_person is not None:
+        _ensure(
+            not Attendance.objects.filter(meeting=meeting, person=add_person).exists(),
+            _("This person is already on the attendance list."),
+        )
+        Attendance.objects.create(
+            meeting=meeting, person=add_person, status=add_status or AttendanceStatus.ATTENDED
+        )
+        changed += 1
+    return changed

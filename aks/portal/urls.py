@@ -5,4 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("uebersicht/", views.dashboard, name="dashboard"),
+    path("uebersicht/tagesordnung/<int:pk>/", views.agenda_review, name="agenda_review"),
 ]

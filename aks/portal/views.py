@@ -1,12 +1,22 @@
 import redis
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from bodies.access import get_visible_or_404
 from bodies.selectors import visible_bodies
+from meetings.models import Meeting
+from meetings.services import MeetingError, review_agenda
+
+from .dashboard import dashboard_for
 
 
 def home(request):
@@ -43,3 +53,29 @@ def healthz(request):
     healthy = all(value in ("ok", "eager") for value in state.values())
     state["status"] = "ok" if healthy else "error"
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+@login_required
+def dashboard(request):
+    return render(request, "portal/dashboard.html", dashboard_for(request.user))
+
+
+@login_required
+@require_POST
+def agenda_review(request, pk):
+    meeting = get_visible_or_404(Meeting, request.user, pk=pk)
+    if not request.user.has_perm("meetings.review_agenda", meeting):
+        raise PermissionDenied
+    try:
+        review_agenda(
+            meeting=meeting,
+            reviewer=request.user,
+            reviewed=request.POST.get("reviewed") == "on",
+            comment=request.POST.get("comment", ""),
+        )
+    except MeetingError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your review of the agenda has been saved."))
+    return redirect("portal:dashboard")

@@ -58,3 +58,27 @@ def test_seed_demo_holds_the_three_kinds_of_vote_of_the_seeds():
     assert assembly.adopted and assembly.result["invalid"] == 2
     assert Poll.objects.filter(status=PollStatus.OPEN).exists()
     assert Poll.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_seed_demo_holds_the_meetings_of_the_seeds():
+    from meetings.models import (
+        AgendaItem,
+        Commitment,
+        GuidingQuestion,
+        Meeting,
+        MeetingKind,
+        MinutesStatus,
+    )
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    jour_fixe = Meeting.objects.filter(kind=MeetingKind.JOUR_FIXE)
+    assert jour_fixe.filter(minutes__status=MinutesStatus.APPROVED).count() >= 2
+    assert jour_fixe.filter(agenda_items__title="Bericht aus der Steuerungsrunde").exists()
+    ag1 = Meeting.objects.get(body__slug="ag1")
+    assert GuidingQuestion.objects.filter(meeting=ag1).count() == 3
+    assert AgendaItem.objects.filter(meeting=ag1, visibility="admin_internal").exists()
+    assert ag1.visibility == "public"
+    assert set(Commitment.objects.values_list("status", flat=True)) >= {"kept", "broken"}
+    assert Meeting.objects.filter(kind=MeetingKind.ASSEMBLY, body__slug="traegerverein").exists()

@@ -1,0 +1,357 @@
+"""The minutes pages: who sees and writes what, the workflow, the lock after approval."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from aks.accounts import roles
+from bodies.access import Visibility
+from bodies.models import MembershipRole
+from bodies.services import record_decision
+from meetings.models import MinuteEntry, MinuteSection, MinutesStatus
+from meetings.services import (
+    add_entry,
+    approve_minutes,
+    circulate_minutes,
+    minutes_for,
+)
+from tests.bodies.test_access import EXPECTED
+from tests.conftest import PERSONAS
+from tests.factories import XSS, BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.html import assert_valid_html
+
+from .factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+PAST = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=datetime.UTC)
+
+
+def _login(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _minutes(level=Visibility.PUBLIC, body=None, entries=1):
+    meeting = MeetingFactory(
+        body=body or BodyFactory(),
+        visibility=Visibility.PUBLIC,
+        start=PAST,
+        end=PAST + datetime.timedelta(hours=2),
+    )
+    minutes = minutes_for(meeting)
+    minutes.visibility = level
+    minutes.save()
+    for number in range(entries):
+        add_entry(minutes=minutes, section=MinuteSection.DISCUSSION, text=f"Beitrag {number} {XSS}")
+    return minutes
+
+
+def _approved(minutes):
+    circulate_minutes(minutes=minutes)
+    return approve_minutes(minutes=minutes, chair=UserFactory())
+
+
+WRITERS = {"v_extern", "v_intern", "superuser"}
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+@pytest.mark.parametrize("level", Visibility.values)
+def test_the_minutes_page_follows_the_kernel(client, persona, name, level):
+    minutes = _minutes(level)
+    meeting = minutes.meeting
+    user = persona(name, body=meeting.body)
+    _login(client, user)
+    expected = level in EXPECTED[name]
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    response = client.get(url)
+    assert response.status_code == (200 if expected else 404)
+    if expected:
+        assert_valid_html(response)
+        assert "Beitrag 0" in response.content.decode()
+    entry = minutes.entries.get()
+    posts = [
+        (reverse("meetings:entry_add", args=[meeting.pk]), {"section": "note", "text": "x"}),
+        (reverse("meetings:entry_edit", args=[entry.pk]), {"text": "geändert"}),
+        (reverse("meetings:minutes_circulate", args=[meeting.pk]), {}),
+        (reverse("meetings:minutes_approve", args=[meeting.pk]), {"as_chair": "on"}),
+        (reverse("meetings:minutes_publish", args=[meeting.pk]), {}),
+    ]
+    for post_url, data in posts:
+        status = client.post(post_url, data).status_code
+        if not expected:
+            assert status == 404, post_url
+        elif name not in WRITERS:
+            assert status == 403, post_url
+        else:
+            assert status in (200, 302, 400), post_url
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_minutes_of_a_hidden_meeting_are_hidden(client, persona, name):
+    body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL)
+    minutes = _minutes(Visibility.PUBLIC, body=body)
+    _login(client, persona(name, body=body))
+    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    response = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    assert response.status_code == (200 if expected else 404)
+
+
+@pytest.mark.parametrize("name", ["anonymous", "v_extern", "association_member"])
+def test_an_internal_entry_in_public_minutes_stays_hidden(client, persona, name):
+    minutes = _minutes(Visibility.PUBLIC)
+    add_entry(
+        minutes=minutes,
+        section=MinuteSection.NOTE,
+        text="Nur verwaltungsintern",
+        visibility=Visibility.ADMIN_INTERNAL,
+    )
+    _login(client, persona(name))
+    content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    assert "Beitrag 0" in content
+    assert "Nur verwaltungsintern" not in content
+
+
+def test_v_intern_sees_the_internal_entry(client, make_user):
+    minutes = _minutes(Visibility.PUBLIC)
+    add_entry(
+        minutes=minutes,
+        section=MinuteSection.NOTE,
+        text="Nur verwaltungsintern",
+        visibility=Visibility.ADMIN_INTERNAL,
+    )
+    client.force_login(make_user(roles.V_INTERN))
+    content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    assert "Nur verwaltungsintern" in content
+
+
+def test_the_history_is_shown_only_to_writers(client, make_user):
+    minutes = _minutes(Visibility.PUBLIC)
+    url = reverse("meetings:minutes", args=[minutes.meeting_id])
+    assert 'id="history-heading"' not in client.get(url).content.decode()
+    client.force_login(make_user(roles.ASSOCIATION_MEMBER))
+    assert 'id="history-heading"' not in client.get(url).content.decode()
+    client.force_login(make_user(roles.V_EXTERN))
+    response = client.get(url)
+    assert 'id="history-heading"' in response.content.decode()
+    assert_valid_html(response)
+
+
+def test_an_entry_more_open_than_the_minutes_is_refused(client, make_user):
+    minutes = _minutes(Visibility.TEAM)
+    client.force_login(make_user(roles.V_EXTERN))
+    response = client.post(
+        reverse("meetings:entry_add", args=[minutes.meeting_id]),
+        {"section": "note", "text": "Offen", "visibility": Visibility.PUBLIC},
+    )
+    assert response.status_code == 400
+    assert_valid_html(response)
+    assert not minutes.entries.filter(text="Offen").exists()
+
+
+def test_a_recommendation_without_level_is_refused(client, make_user):
+    minutes = _minutes(Visibility.PUBLIC)
+    client.force_login(make_user(roles.V_EXTERN))
+    response = client.post(
+        reverse("meetings:entry_add", args=[minutes.meeting_id]),
+        {"section": "recommendation", "text": "Empfehlung", "visibility": "public"},
+    )
+    assert response.status_code == 400
+    assert not minutes.entries.filter(text="Empfehlung").exists()
+    response = client.post(
+        reverse("meetings:entry_add", args=[minutes.meeting_id]),
+        {
+            "section": "recommendation",
+            "text": "Empfehlung",
+            "level": "state",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 302
+    assert minutes.entries.get(text="Empfehlung").level == "state"
+
+
+def test_bad_input_gives_a_form_error_not_a_500(client, make_user):
+    minutes = _minutes(Visibility.PUBLIC)
+    client.force_login(make_user(roles.V_EXTERN))
+    url = reverse("meetings:entry_add", args=[minutes.meeting_id])
+    for data in [{}, {"section": "nonsense", "text": "x"}, {"section": "note", "agenda_item": "x"}]:
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert_valid_html(response)
+
+
+def test_approved_minutes_refuse_edits_but_take_corrections(client, make_user):
+    minutes = _approved(_minutes(Visibility.PUBLIC))
+    entry = minutes.entries.get()
+    original = entry.text
+    client.force_login(make_user(roles.V_EXTERN))
+    response = client.post(reverse("meetings:entry_edit", args=[entry.pk]), {"text": "neu"})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.text == original
+    # Adding a plain entry is refused too, with the reason on the page.
+    response = client.post(
+        reverse("meetings:entry_add", args=[minutes.meeting_id]),
+        {"section": "note", "text": "Nachtrag", "visibility": "public"},
+    )
+    assert response.status_code == 400
+    assert not minutes.entries.filter(text="Nachtrag").exists()
+    # A correction is a new, dated entry pointing at the old one.
+    response = client.get(reverse("meetings:entry_correct", args=[entry.pk]))
+    assert response.status_code == 200
+    assert_valid_html(response)
+    response = client.post(
+        reverse("meetings:entry_correct", args=[entry.pk]), {"text": "Richtig ist"}
+    )
+    assert response.status_code == 302
+    correction = minutes.entries.get(corrects=entry)
+    assert correction.text == "Richtig ist"
+    page = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    content = page.content.decode()
+    assert f'href="#entry-{entry.pk}"' in content
+    assert reverse("meetings:entry_correct", args=[entry.pk]) in content
+    assert reverse("meetings:entry_edit", args=[entry.pk]) not in content
+    assert_valid_html(page)
+
+
+def test_the_admin_does_not_change_an_entry_of_approved_minutes(client):
+    minutes = _approved(_minutes(Visibility.PUBLIC))
+    entry = minutes.entries.get()
+    original = entry.text
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = reverse("admin:meetings_minuteentry_change", args=[entry.pk])
+    response = client.post(
+        url,
+        {
+            "minutes": minutes.pk,
+            "section": entry.section,
+            "text": "Im Admin geändert",
+            "position": entry.position,
+            "visibility": entry.visibility,
+            "level": "",
+        },
+    )
+    assert response.status_code in (200, 302, 403)
+    entry.refresh_from_db()
+    assert entry.text == original
+
+
+def test_the_workflow_through_the_pages_with_a_later_decision(client, make_user):
+    body = BodyFactory()
+    minutes = _minutes(Visibility.PUBLIC, body=body, entries=0)
+    meeting = minutes.meeting
+    staff = make_user(roles.V_EXTERN)
+    client.force_login(staff)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    response = client.post(
+        reverse("meetings:entry_add", args=[meeting.pk]),
+        {"section": "result", "text": "Ergebnis", "visibility": "public"},
+    )
+    assert response.status_code == 302
+    entry = minutes.entries.get()
+    response = client.post(reverse("meetings:entry_edit", args=[entry.pk]), {"text": "Ergebnis 2"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.text == "Ergebnis 2"
+    assert client.post(reverse("meetings:minutes_circulate", args=[meeting.pk])).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.CIRCULATED
+    # A decision of another body, or one decided before the meeting, is not on offer.
+    earlier = record_decision(body=body, title="Früher", decided_on=datetime.date(2026, 3, 1))
+    other = record_decision(
+        body=BodyFactory(), title="Anderes", decided_on=datetime.date(2026, 4, 1)
+    )
+    later = record_decision(body=body, title="Genehmigung", decided_on=datetime.date(2026, 4, 7))
+    page = client.get(url)
+    assert_valid_html(page)
+    content = page.content.decode()
+    assert later.number in content
+    assert f'value="{earlier.pk}"' not in content
+    assert f'value="{other.pk}"' not in content
+    # Staff who do not chair the body cannot approve as chair.
+    response = client.post(
+        reverse("meetings:minutes_approve", args=[meeting.pk]), {"as_chair": "on"}
+    )
+    assert response.status_code == 400
+    response = client.post(
+        reverse("meetings:minutes_approve", args=[meeting.pk]), {"decision": earlier.pk}
+    )
+    assert response.status_code == 400
+    assert_valid_html(response)
+    response = client.post(
+        reverse("meetings:minutes_approve", args=[meeting.pk]), {"decision": later.pk}
+    )
+    assert response.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.APPROVED and minutes.approval == later
+    page = client.get(url).content.decode()
+    assert later.get_absolute_url() in page
+    assert client.post(reverse("meetings:minutes_publish", args=[meeting.pk])).status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.PUBLISHED
+
+
+def test_the_chair_approves_as_chair(client, make_user):
+    body = BodyFactory()
+    minutes = _minutes(Visibility.PUBLIC, body=body)
+    circulate_minutes(minutes=minutes)
+    chair = make_user()
+    MembershipFactory(person=PersonFactory(user=chair), body=body, role=MembershipRole.CHAIR)
+    client.force_login(chair)
+    response = client.post(
+        reverse("meetings:minutes_approve", args=[minutes.meeting_id]), {"as_chair": "on"}
+    )
+    assert response.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.APPROVED
+    assert minutes.approved_by_chair == chair
+
+
+def test_starting_minutes(client, make_user):
+    meeting = MeetingFactory(visibility=Visibility.PUBLIC)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert_valid_html(response)
+    start = reverse("meetings:minutes_start", args=[meeting.pk])
+    assert start not in response.content.decode()
+    assert client.post(start).status_code == 403
+    client.force_login(make_user(roles.V_EXTERN))
+    assert start in client.get(url).content.decode()
+    assert client.post(start).status_code == 302
+    assert meeting.minutes.visibility == meeting.visibility
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "writer"])
+def test_the_minutes_page_query_count_does_not_grow(client, make_user, who):
+    small = _minutes(Visibility.PUBLIC, entries=10)
+    big = _minutes(Visibility.PUBLIC, entries=300)
+    if who == "writer":
+        client.force_login(make_user(roles.V_EXTERN))
+    first = _count(client, reverse("meetings:minutes", args=[small.meeting_id]))
+    second = _count(client, reverse("meetings:minutes", args=[big.meeting_id]))
+    assert first == second, (first, second)
+    assert second <= 30
+
+
+def test_entry_timestamps_show_on_corrections(client, make_user):
+    minutes = _approved(_minutes(Visibility.PUBLIC))
+    entry = minutes.entries.get()
+    add_entry(minutes=minutes, section=entry.section, text="Korrektur", corrects=entry)
+    content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    correction = MinuteEntry.objects.get(corrects=entry)
+    assert f'id="entry-{correction.pk}"' in content
+    assert timezone.localdate(correction.created_at).strftime("%Y") in content
