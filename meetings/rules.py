@@ -65,3 +65,9 @@ def change_actionitem(user, item):
 @rule("meetings.change_commitment")
 def change_commitment(user, commitment):
     return can_view(user, commitment) and _runs(user, commitment.meeting)
+
+
+@rule("meetings.record_meeting")
+def record_meeting(user, meeting):
+    """Start the minutes and record attendance: whoever runs the meeting or takes its minutes."""
+    return can_view(user, meeting) and (_runs(user, meeting) or _takes_minutes(user, meeting))

@@ -82,7 +82,7 @@ def _detail_context(request, meeting: Meeting, form=None) -> dict:
             "questions": questions,
             "has_open_questions": any(q.status == GuidingQuestionStatus.OPEN for q in questions),
             "attendance": selectors.attendance_summary(meeting),
-            "may_record_attendance": can_change or _takes_minutes(user, meeting),
+            "may_record_attendance": user.has_perm("meetings.record_meeting", meeting),
         }
     )
     if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
@@ -160,21 +160,9 @@ def agenda_move(request, pk, item):
     return redirect(f"{meeting.get_absolute_url()}#agenda-item-{agenda_item.pk}")
 
 
-def _takes_minutes(user, meeting: Meeting) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and meeting.minute_taker_id
-        and meeting.minute_taker.user_id == user.pk
-    )
-
-
 def attendance(request, pk):
     meeting = _meeting(request, pk)
-    if not (
-        _takes_minutes(request.user, meeting)
-        or request.user.has_perm("meetings.change_meeting", meeting)
-    ):
+    if not request.user.has_perm("meetings.record_meeting", meeting):
         return _refuse(request)
     rows = list(Attendance.objects.filter(meeting=meeting).select_related("person"))
     people = Person.objects.exclude(attendances__meeting=meeting).order_by("name")

@@ -80,11 +80,7 @@ def _minutes_url(meeting_pk) -> str:
 
 
 def _may_start(user, meeting) -> bool:
-    return user.has_perm("meetings.change_meeting", meeting) or bool(
-        getattr(user, "is_authenticated", False)
-        and meeting.minute_taker_id
-        and meeting.minute_taker.user_id == user.pk
-    )
+    return user.has_perm("meetings.record_meeting", meeting)
 
 
 def _led_body_ids(user) -> set[int]:
