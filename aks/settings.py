@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "aks.accounts",
+    "aks.mail",
     "bodies",
     "spaces",
     "meetings",
@@ -166,6 +167,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish must not hang a request when Redis is down: the outbox row is already
+# committed and the beat flush sends it later.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 1
+# PDF rendering is the only heavy task; it gets its own queue so a long document
+# never delays a mail (see `make worker` and docker-compose.yml).
+CELERY_TASK_ROUTES = {"meetings.tasks.render_document": {"queue": "render"}}
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+# One beat process only (docker-compose runs exactly one); each entry scans due rows
+# in the database, so a missed or doubled run changes nothing.
+CELERY_BEAT_SCHEDULE = {
+    "flush-outbox": {"task": "aks.mail.tasks.flush_outbox", "schedule": 60.0},
+    "scan-reminders": {"task": "meetings.tasks.scan_reminders", "schedule": 900.0},
+    "scan-due": {"task": "meetings.tasks.scan_due", "schedule": 3600.0},
+}
+
+# Days before a meeting its reminder goes out.
+MEETINGS_REMINDER_DAYS = env.int("MEETINGS_REMINDER_DAYS", default=2)
+# Documents with more agenda items plus minute entries than this render in a worker
+# (measured: see scripts/bench_pdf.py and the README).
+MEETINGS_PDF_SYNC_LIMIT = env.int("MEETINGS_PDF_SYNC_LIMIT", default=80)
 
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

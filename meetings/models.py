@@ -627,3 +627,107 @@ class MinutesUserObjectPermission(UserObjectPermissionBase):
 
 class MinutesGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)
+
+
+class DocumentKind(models.TextChoices):
+    AGENDA = "agenda", _("Agenda")
+    MINUTES = "minutes", _("Minutes")
+    RECOMMENDATIONS = "recommendations", _("Recommendations report")
+
+
+class RenderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RenderedDocument(models.Model):
+    """A stored PDF for one reader's view of one agenda, minutes or report.
+
+    `audience` names the visibility levels the reader sees (the public PDF and the
+    internal PDF of the same minutes are different rows); `fingerprint` hashes the
+    content the PDF was made from, so a changed agenda or minutes asks for a new
+    rendering while an unchanged one is served again."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rendered_documents",
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("series"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rendered_documents",
+    )
+    audience = models.CharField(_("audience"), max_length=120)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, series__isnull=True)
+                | Q(meeting__isnull=True, series__isnull=False),
+                name="rendered_document_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "audience", "fingerprint"],
+                condition=Q(meeting__isnull=False),
+                name="rendered_document_once_per_meeting_view",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "series", "audience", "fingerprint"],
+                condition=Q(series__isnull=False),
+                name="rendered_document_once_per_series_view",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.audience})"
+
+
+class CalendarToken(models.Model):
+    """The secret in a personal calendar feed URL; renewing it replaces the value,
+    so an address that leaked stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+
+    def __str__(self):
+        return str(self.user)

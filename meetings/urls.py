@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import meetings, minutes
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("zusagen/<int:pk>/status/", minutes.commitment_status, name="commitment_status"),
     path("zusagen/<int:pk>/notiz/", minutes.commitment_note, name="commitment_note"),
     # --- end minutes ---
+    path("", include("meetings.urls_planning")),
+    path("", include("meetings.urls_documents")),
+    path("", include("meetings.urls_calendar")),
 ]

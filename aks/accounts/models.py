@@ -36,6 +36,11 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # One switch per kind of mail (aks.mail.models.MailKind); all on by default.
+    mail_invitation = models.BooleanField(_("invitations to meetings"), default=True)
+    mail_reminder = models.BooleanField(_("reminders before meetings"), default=True)
+    mail_minutes = models.BooleanField(_("minutes sent round"), default=True)
+    mail_due = models.BooleanField(_("action items and commitments due"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
