@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bodies",
     "spaces",
     "meetings",
+    "oparl",
     "aks.portal",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("gremien/", include("bodies.urls")),
     path("raeume/", include("spaces.urls")),
     path("sitzungen/", include("meetings.urls")),
+    path("oparl/v1/", include("oparl.urls")),
     path("", include("aks.portal.urls")),
 ]

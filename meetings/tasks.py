@@ -1,0 +1,1 @@
+"""Celery tasks of the meetings app: take primary keys, are idempotent, are sent on commit."""

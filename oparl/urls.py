@@ -1,0 +1,4 @@
+app_name = "oparl"
+
+# Filled in by the OParl work.
+urlpatterns = []
