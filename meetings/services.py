@@ -117,6 +117,34 @@ def end_series(*, series: MeetingSeries, on: datetime.date) -> int:
     ).update(status=MeetingStatus.CANCELLED)
 
 
+# --- Meeting status ------------------------------------------------------------------
+
+# From each status, where a meeting may go next. A held or cancelled meeting stays so:
+# minutes, attendance and the calendar's CANCELLED entry rest on it.
+MEETING_TRANSITIONS = {
+    MeetingStatus.PLANNED: {MeetingStatus.INVITED, MeetingStatus.HELD, MeetingStatus.CANCELLED},
+    MeetingStatus.INVITED: {MeetingStatus.HELD, MeetingStatus.CANCELLED},
+    MeetingStatus.HELD: set(),
+    MeetingStatus.CANCELLED: set(),
+}
+
+
+@transaction.atomic
+def change_meeting_status(*, meeting: Meeting, status: str, by=None) -> Meeting:
+    """Move a meeting to ``status``; inviting queues the invitations, cancelling tells
+    the invited, both in the same transaction (see meetings.notifications)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _ensure(status in MeetingStatus.values, _("Unknown status."))
+    _ensure(
+        status in MEETING_TRANSITIONS[meeting.status],
+        _("A meeting cannot go from “%(old)s” to “%(new)s”.")
+        % {"old": meeting.get_status_display(), "new": MeetingStatus(status).label},
+    )
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
 # --- Agenda ------------------------------------------------------------------------
 
 
