@@ -183,6 +183,18 @@ CELERY_BEAT_SCHEDULE = {
     "scan-due": {"task": "meetings.tasks.scan_due", "schedule": 3600.0},
 }
 
+# Where the platform is reached from outside: links in mails and calendar feeds.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A publish never waits long for a broker that is down (the outbox catches up).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# A queued mail older than this is sent by the beat flush, not only by its own task.
+MAIL_OUTBOX_GRACE_SECONDS = 30
+
 # Days before a meeting its reminder goes out.
 MEETINGS_REMINDER_DAYS = env.int("MEETINGS_REMINDER_DAYS", default=2)
 # Documents with more agenda items plus minute entries than this render in a worker

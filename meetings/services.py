@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from bodies.models import Decision
 
-from . import importer
+from . import importer, notifications
 from .models import (
     AgendaItem,
     GuidingQuestion,
@@ -112,9 +112,15 @@ def end_series(*, series: MeetingSeries, on: datetime.date) -> int:
     cutoff = datetime.datetime.combine(
         on + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    return series.meetings.filter(
+    later = series.meetings.filter(
         start__gte=cutoff, status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED]
-    ).update(status=MeetingStatus.CANCELLED)
+    )
+    invited = list(later.filter(status=MeetingStatus.INVITED))
+    cancelled = later.update(status=MeetingStatus.CANCELLED)
+    for meeting in invited:
+        meeting.status = MeetingStatus.CANCELLED
+        notifications.cancel(meeting=meeting)
+    return cancelled
 
 
 # --- Meeting status ------------------------------------------------------------------
@@ -140,8 +146,13 @@ def change_meeting_status(*, meeting: Meeting, status: str, by=None) -> Meeting:
         _("A meeting cannot go from “%(old)s” to “%(new)s”.")
         % {"old": meeting.get_status_display(), "new": MeetingStatus(status).label},
     )
+    was_invited = meeting.status == MeetingStatus.INVITED
     meeting.status = status
     meeting.save(update_fields=["status"])
+    if status == MeetingStatus.INVITED:
+        notifications.invite(meeting=meeting)
+    elif status == MeetingStatus.CANCELLED and was_invited:
+        notifications.cancel(meeting=meeting)
     return meeting
 
 
@@ -316,6 +327,7 @@ def circulate_minutes(*, minutes: Minutes) -> Minutes:
     minutes.status = MinutesStatus.CIRCULATED
     minutes.circulated_at = timezone.now()
     minutes.save(update_fields=["status", "circulated_at"])
+    notifications.minutes_circulated(minutes=minutes)
     return minutes
 
 
@@ -591,3 +603,283 @@ def record_attendance(
         )
         changed += 1
     return changed
+
+
+# --- Planning --------------------------------------------------------------------------
+
+# How far ahead a new series is generated. Later meetings follow when the series is
+# generated again (``generate_meetings`` is idempotent).
+SERIES_HORIZON = datetime.timedelta(days=365)
+
+
+def series_horizon(*, series: MeetingSeries, today: datetime.date | None = None) -> datetime.date:
+    """The last day up to which a new series is generated: a year past its first date
+    or today, whichever is later, and never past its end."""
+    base = max(series.starts_on, today or timezone.localdate())
+    last = base + SERIES_HORIZON
+    return min(last, series.until) if series.until else last
+
+
+@transaction.atomic
+def create_series(
+    *,
+    body,
+    title: str,
+    kind: str,
+    recurrence: str,
+    weekday: int,
+    start_time: datetime.time,
+    duration: datetime.timedelta,
+    starts_on: datetime.date,
+    week_of_month: int | None = None,
+    until: datetime.date | None = None,
+    place: str = "",
+    online_url: str = "",
+    visibility: str = "public",
+) -> tuple[MeetingSeries, list[Meeting]]:
+    """Create a series and generate its meetings ahead (see :func:`series_horizon`)."""
+    # Checked here with messages for people; the model's constraints only say "violated".
+    _ensure(
+        recurrence != Recurrence.MONTHLY or week_of_month in (1, 2, 3, 4, -1),
+        _("A monthly series needs the week of the month."),
+    )
+    _ensure(until is None or until >= starts_on, _("A series cannot end before its first date."))
+    _ensure(duration > datetime.timedelta(0), _("A meeting needs a duration."))
+    series = MeetingSeries(
+        body=body,
+        title=title,
+        kind=kind,
+        recurrence=recurrence,
+        weekday=weekday,
+        # A weekly series has no week of the month; keeping one would only mislead.
+        week_of_month=week_of_month if recurrence == Recurrence.MONTHLY else None,
+        start_time=start_time,
+        duration=duration,
+        place=place,
+        online_url=online_url,
+        starts_on=starts_on,
+        until=until,
+        visibility=visibility,
+    )
+    series.full_clean()
+    series.save()
+    return series, generate_meetings(series=series, until=series_horizon(series=series))
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    body,
+    title: str,
+    kind: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    place: str = "",
+    space=None,
+    online_url: str = "",
+    visibility: str = "public",
+    moderator=None,
+    minute_taker=None,
+    description: str = "",
+) -> Meeting:
+    """A single meeting outside any series; a Jour-Fixe gets its standing item."""
+    _ensure(end >= start, _("A meeting cannot end before it starts."))
+    meeting = Meeting(
+        body=body,
+        title=title,
+        kind=kind,
+        start=start,
+        end=end,
+        place=place,
+        space=space,
+        online_url=online_url,
+        visibility=visibility,
+        moderator=moderator,
+        minute_taker=minute_taker,
+        description=description,
+    )
+    meeting.full_clean()
+    meeting.save()
+    if meeting.kind == MeetingKind.JOUR_FIXE:
+        add_standing_item(meeting=meeting)
+    return meeting
+
+
+MEETING_EDIT_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "end",
+    "place",
+    "space",
+    "online_url",
+    "visibility",
+    "moderator",
+    "minute_taker",
+    "description",
+)
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    meeting: Meeting,
+    title: str,
+    kind: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    place: str = "",
+    space=None,
+    online_url: str = "",
+    visibility: str = "public",
+    moderator=None,
+    minute_taker=None,
+    description: str = "",
+) -> Meeting:
+    """Change what was planned. The status is left alone (see :func:`change_meeting_status`);
+    agenda items more open than the meeting's new level are restricted to it."""
+    _ensure(end >= start, _("A meeting cannot end before it starts."))
+    # Locked, and saved with ``update_fields``, so a status change at the same time survives.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    values = {
+        "title": title,
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "place": place,
+        "space": space,
+        "online_url": online_url,
+        "visibility": visibility,
+        "moderator": moderator,
+        "minute_taker": minute_taker,
+        "description": description,
+    }
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save(update_fields=list(MEETING_EDIT_FIELDS))
+    too_open = [
+        item
+        for item in AgendaItem.objects.select_for_update().filter(meeting=meeting)
+        if not not_more_open(item.visibility, visibility)
+    ]
+    for item in too_open:
+        item.visibility = visibility
+    AgendaItem.objects.bulk_update(too_open, ["visibility"])
+    if meeting.kind == MeetingKind.JOUR_FIXE:
+        add_standing_item(meeting=meeting)
+    return meeting
+
+
+AGENDA_LINKS = ("polls", "decisions", "spaces", "workstreams")
+
+
+def agenda_link_choices(*, meeting: Meeting, user) -> dict:
+    """What ``user`` may link to an item of ``meeting``: objects the user sees, and for
+    polls, decisions and workstreams only those of the meeting's body."""
+    from django.db.models import Q
+
+    from bodies.models import Decision, Poll, Workstream
+    from spaces.models import Space
+
+    return {
+        "polls": Poll.objects.visible_to(user).filter(body_id=meeting.body_id).order_by("title"),
+        "decisions": Decision.objects.visible_to(user)
+        .filter(body_id=meeting.body_id)
+        .select_related("body")
+        .order_by("-decided_on", "-pk"),
+        "spaces": Space.objects.visible_to(user).order_by("name", "pk"),
+        "workstreams": Workstream.objects.visible_to(user)
+        .filter(
+            Q(lead_body_id=meeting.body_id)
+            | Q(
+                pk__in=Workstream.bodies.through.objects.filter(body_id=meeting.body_id).values(
+                    "workstream_id"
+                )
+            )
+        )
+        .order_by("number"),
+    }
+
+
+@transaction.atomic
+def update_agenda_item(
+    *,
+    item: AgendaItem,
+    by,
+    title: str,
+    description: str = "",
+    presenter=None,
+    duration_minutes: int | None = None,
+    visibility: str,
+    polls=(),
+    decisions=(),
+    spaces=(),
+    workstreams=(),
+) -> AgendaItem:
+    """Change an item and its links in one go.
+
+    Links are checked against what ``by`` may choose (:func:`agenda_link_choices`);
+    existing links to objects ``by`` cannot see stay, since the editor could not
+    have seen them to remove them. Sub-items more open than the item become as
+    restricted as it is.
+    """
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "parent")
+        .get(pk=item.pk)
+    )
+    meeting = item.meeting
+    _ensure(
+        not_more_open(visibility, meeting.visibility),
+        _("An agenda item cannot be more open than the meeting it belongs to."),
+    )
+    _ensure(
+        item.parent is None or not_more_open(visibility, item.parent.visibility),
+        _("A sub-item cannot be more open than the item it belongs to."),
+    )
+    chosen = {"polls": polls, "decisions": decisions, "spaces": spaces, "workstreams": workstreams}
+    offered = agenda_link_choices(meeting=meeting, user=by)
+    for name in AGENDA_LINKS:
+        wanted = {obj.pk for obj in chosen[name]}
+        _ensure(
+            offered[name].filter(pk__in=wanted).count() == len(wanted),
+            _("Only what you may see, and of the meeting's body, can be linked."),
+        )
+        relation = getattr(item, name)
+        kept = set(relation.exclude(pk__in=offered[name].values("pk")).values_list("pk", flat=True))
+        relation.set(wanted | kept)
+    item.title = title
+    item.description = description
+    item.presenter = presenter
+    item.duration_minutes = duration_minutes
+    item.visibility = visibility
+    item.full_clean()
+    item.save()
+    children = [
+        child
+        for child in AgendaItem.objects.select_for_update().filter(parent=item)
+        if not not_more_open(child.visibility, visibility)
+    ]
+    for child in children:
+        child.visibility = visibility
+    AgendaItem.objects.bulk_update(children, ["visibility"])
+    return item
+
+
+def planning_bodies(*, user):
+    """The bodies whose meetings ``user`` may plan (the rule ``meetings.add_meeting``
+    for a whole list), in one query."""
+    from bodies.access import is_active_user, is_staff
+    from bodies.models import Body, Membership, MembershipRole
+
+    bodies = Body.objects.visible_to(user).order_by("name")
+    if not is_active_user(user):
+        return bodies.none()
+    if user.is_superuser or is_staff(user):
+        return bodies
+    return bodies.filter(
+        pk__in=Membership.objects.active()
+        .filter(person__user=user, role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY])
+        .values("body_id")
+    )

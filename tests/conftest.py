@@ -68,3 +68,16 @@ def persona(db, make_user):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per user; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process for this test, also where REDIS_URL names a broker
+    (CI): tests that are not about the worker should not depend on one running."""
+    from aks.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

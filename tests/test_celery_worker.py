@@ -1,48 +1,17 @@
 """A task travels through Redis to a real worker process and back."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from aks.portal.tasks import ping
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import running_worker
 
 
 @pytest.fixture
 def worker():
-    if not settings.REDIS_URL:
-        reason = "REDIS_URL is not set: no broker for a real worker"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run this test)")
-        pytest.skip(reason)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "aks",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=warning",
-            f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with running_worker() as process:
+        yield process
 
 
 @pytest.mark.worker

@@ -17,6 +17,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # The switches of aks.mail.models.MailKind, shown together as one fieldset.
+    MAIL_FIELDS = ("mail_invitation", "mail_reminder", "mail_minutes", "mail_due")
+
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "mail_invitation", "mail_reminder", "mail_minutes", "mail_due"]
+
+    def details(self):
+        return [self[name] for name in self.fields if name not in self.MAIL_FIELDS]
+
+    def mail_switches(self):
+        return [self[name] for name in self.MAIL_FIELDS]
