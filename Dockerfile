@@ -21,6 +21,12 @@ RUN groupadd --system --gid 1000 app \
 
 WORKDIR /app
 
+# WeasyPrint renders PDFs with Pango; DejaVu is the font the PDFs embed.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY . /app
 
 # Runtime dependencies only (no test extras); psycopg[binary] ships its own libpq.

@@ -38,7 +38,8 @@ test: $(VENV)/.installed-test translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: $(VENV)/.installed
-	$(BIN)/celery -A aks worker --loglevel=info
+	$(BIN)/celery -A aks worker --loglevel=info --queues=celery,render \
+		--max-memory-per-child=524288 --soft-time-limit=300 --time-limit=360
 
 beat: $(VENV)/.installed
 	$(BIN)/celery -A aks beat --loglevel=info

@@ -172,6 +172,18 @@ def test_worker_runs_a_bounded_celery_worker_for_the_aks_app(services):
     assert int(options["--max-memory-per-child"]) > 0
     soft, hard = float(options["--soft-time-limit"]), float(options["--time-limit"])
     assert 0 < soft < hard
+    # the worker takes the PDF queue as well as the default one
+    assert set(options["--queues"].split(",")) >= {"celery", "render"}
+
+
+def test_every_task_ends_before_the_broker_would_redeliver_it(services):
+    from django.conf import settings
+
+    words = command_words(services["worker"])
+    options = dict(word.split("=", 1) for word in words if word.startswith("--") and "=" in word)
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert float(options["--time-limit"]) < visibility
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
 
 
 def test_beat_runs_celery_beat_as_a_single_replica(services):
