@@ -10,6 +10,9 @@ class MailKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     MINUTES = "minutes", _("Minutes circulated")
     DUE = "due", _("Action items and commitments due")
+    # Mail to people without an account, which they asked for (event registrations);
+    # there is no switch for it: they unsubscribe by cancelling the registration.
+    REGISTRATION = "registration", _("Event registration")
 
 
 class OutboxStatus(models.TextChoices):

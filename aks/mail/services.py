@@ -33,7 +33,8 @@ def wants_mail(user, kind: str) -> bool:
     and the kind not turned off on the profile page)."""
     if user is None or not user.is_active or not user.email:
         return False
-    return bool(getattr(user, _PREFERENCE_FIELD[MailKind(kind)]))
+    field = _PREFERENCE_FIELD.get(MailKind(kind))
+    return field is None or bool(getattr(user, field))
 
 
 @dataclass(frozen=True)
@@ -47,23 +48,30 @@ def queue_mail(
     *,
     kind: str,
     key: str,
-    user,
+    user=None,
+    recipient: str = "",
     subject: str,
     body_text: str,
     body_html: str = "",
     attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
-    """Queue one mail to ``user`` unless the same (kind, key) already went to them.
+    """Queue one mail to ``user`` — or, for people without an account (registrants of
+    public events), to the address ``recipient`` — unless the same (kind, key) already
+    went there.
 
     Returns the new row, or None when it existed already or the user does not want
     this kind of mail."""
-    if not wants_mail(user, kind):
+    if user is not None:
+        if not wants_mail(user, kind):
+            return None
+        recipient = user.email
+    if not recipient:
         return None
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
             kind=kind,
             key=key,
-            recipient=user.email,
+            recipient=recipient,
             defaults={
                 "user": user,
                 "subject": subject,

@@ -138,3 +138,15 @@ def test_the_profile_page_turns_each_kind_of_mail_off(client):
         True,
         False,
     )
+
+
+def test_it_mails_people_without_an_account_by_address():
+    message = services.queue_mail(
+        kind=MailKind.REGISTRATION,
+        key="registration-1-confirm",
+        recipient="gast@example.org",
+        subject="Bitte bestätigen",
+        body_text="Link",
+    )
+    assert message is not None and message.user is None
+    assert mail.outbox[0].to == ["gast@example.org"]
