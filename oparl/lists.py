@@ -1,0 +1,156 @@
+"""External object lists: filters, stable order, pages and their links (OParl 2.5).
+
+A list is made of one or more parts, each a queryset of one kind of row (the
+organisation list holds bodies and organisations). Rows are ordered by kind, then
+primary key, which never changes; several parts are paged together with one SQL
+``UNION``, so every page costs the same few queries however long the list is.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import CharField, Value
+
+from .errors import OParlError
+
+DEFAULT_PAGE_SIZE = 100
+FILTERS = {
+    "created_since": ("oparl_created", "gte"),
+    "created_until": ("oparl_created", "lte"),
+    "modified_since": ("oparl_modified", "gte"),
+    "modified_until": ("oparl_modified", "lte"),
+}
+# Kept on every link of the list, in this (sorted) order, so each page has one URL.
+KEPT_PARAMS = sorted([*FILTERS, "limit", "omit_internal"])
+
+
+@dataclass
+class Part:
+    kind: str
+    queryset: object
+    # Turns the loaded rows of this part on one page into OParl objects (in order).
+    serialize: Callable[[list], list[dict]]
+
+
+def page_size() -> int:
+    return getattr(settings, "OPARL_PAGE_SIZE", DEFAULT_PAGE_SIZE)
+
+
+def parse_datetime(name: str, raw: str) -> datetime.datetime:
+    # An unencoded "+" in a query string arrives as a space.
+    value = raw.strip().replace(" ", "+")
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise OParlError(
+            400,
+            f"Der Parameter {name} erwartet Datum und Uhrzeit mit Zeitzone, "
+            "z. B. 2026-01-01T00:00:00+01:00.",
+            debug=f"{name}={raw!r} is not an ISO 8601 date-time with offset",
+        )
+    return parsed
+
+
+def filters_of(request) -> dict[str, datetime.datetime]:
+    return {
+        name: parse_datetime(name, request.GET[name]) for name in FILTERS if name in request.GET
+    }
+
+
+def apply_filters(queryset, filters: dict):
+    for name, value in filters.items():
+        field, lookup = FILTERS[name]
+        queryset = queryset.filter(**{f"{field}__{lookup}": value})
+    return queryset
+
+
+def _limit(request) -> int:
+    size = page_size()
+    try:
+        asked = int(request.GET.get("limit", ""))
+    except ValueError:
+        return size
+    return max(1, min(asked, size))
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise OParlError(404, "Diese Listenseite gibt es nicht.", debug=f"page={raw!r}")
+    return int(raw)
+
+
+def _link(request, page: int) -> str:
+    params = [(name, request.GET[name]) for name in KEPT_PARAMS if name in request.GET]
+    if page > 1:
+        params.append(("page", str(page)))
+    query = urlencode(params)
+    return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+
+
+def _ids_query(part: Part):
+    return (
+        part.queryset.prefetch_related(None)
+        .order_by()
+        .annotate(oparl_kind=Value(part.kind, output_field=CharField()))
+        .values_list("oparl_kind", "pk")
+    )
+
+
+def render_list(request, parts: list[Part]) -> dict:
+    filters = filters_of(request)
+    parts = [Part(p.kind, apply_filters(p.queryset, filters), p.serialize) for p in parts]
+    limit = _limit(request)
+    number = _page_number(request)
+    offset = (number - 1) * limit
+
+    if len(parts) == 1:
+        part = parts[0]
+        total = part.queryset.count()
+        rows = list(part.queryset[offset : offset + limit])
+        data = part.serialize(rows) if rows else []
+    else:
+        combined = _ids_query(parts[0]).union(*(_ids_query(p) for p in parts[1:]), all=True)
+        total = combined.count()
+        keys = list(combined.order_by("oparl_kind", "pk")[offset : offset + limit])
+        data = _load(parts, keys)
+
+    pages = max(1, -(-total // limit))
+    if number > pages:
+        raise OParlError(404, "Diese Listenseite gibt es nicht.", debug=f"page {number} > {pages}")
+    links = {"first": _link(request, 1), "self": _link(request, number)}
+    if number > 1:
+        links["prev"] = _link(request, number - 1)
+    if number < pages:
+        links["next"] = _link(request, number + 1)
+    links["last"] = _link(request, pages)
+    return {
+        "data": data,
+        "pagination": {
+            "totalElements": total,
+            "elementsPerPage": limit,
+            "currentPage": number,
+            "totalPages": pages,
+        },
+        "links": links,
+    }
+
+
+def _load(parts: list[Part], keys: list[tuple[str, int]]) -> list[dict]:
+    """The page's rows, one query (plus prefetches) per kind, in the order of ``keys``."""
+    by_kind = {part.kind: part for part in parts}
+    serialized: dict[tuple[str, int], dict] = {}
+    for kind, part in by_kind.items():
+        pks = [pk for key_kind, pk in keys if key_kind == kind]
+        if not pks:
+            continue
+        rows = list(part.queryset.filter(pk__in=pks))
+        rows.sort(key=lambda row: row.pk)
+        for row, obj in zip(rows, part.serialize(rows), strict=True):
+            serialized[(kind, row.pk)] = obj
+    return [serialized[key] for key in keys if key in serialized]
