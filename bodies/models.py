@@ -33,6 +33,10 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    # OParl publishes when each object was created and last changed.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -64,6 +68,10 @@ class Person(models.Model):
         help_text=_("The organisation the person mainly works for or belongs to."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
+
+    # OParl publishes when each object was created and last changed.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("person")
@@ -114,6 +122,10 @@ class Body(models.Model):
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     description = models.TextField(_("description"), blank=True)
+
+    # OParl publishes when each object was created and last changed.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
 
@@ -196,6 +208,10 @@ class Membership(models.Model):
     voting_right = models.BooleanField(_("voting right"), default=True)
     start = models.DateField(_("start of term"), default=datetime.date.today)
     end = models.DateField(_("end of term"), null=True, blank=True)
+
+    # OParl publishes when each object was created and last changed.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -566,6 +582,8 @@ class Decision(models.Model):
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"

@@ -120,8 +120,8 @@ def public_spaces():
 def _membership_queryset(clk: Clock):
     return _stamped(
         public_memberships().select_related("body", "organisation", "person"),
-        clk.created(),
-        clk.modified(),
+        F("created_at"),
+        F("updated_at"),
     ).order_by("pk")
 
 
@@ -133,13 +133,13 @@ def bodies_as_organizations(clk: Clock):
         .prefetch_related(
             Prefetch("memberships", Membership.objects.order_by("pk"), to_attr="oparl_memberships")
         ),
-        clk.created(),
-        clk.modified(),
+        F("created_at"),
+        F("updated_at"),
     ).order_by("pk")
 
 
 def organisations(clk: Clock):
-    return _stamped(public_organisations(), clk.created(), clk.modified()).order_by("pk")
+    return _stamped(public_organisations(), F("created_at"), F("updated_at")).order_by("pk")
 
 
 def persons(clk: Clock):
@@ -151,8 +151,8 @@ def persons(clk: Clock):
                 to_attr="oparl_memberships",
             )
         ),
-        clk.created(),
-        clk.modified(),
+        F("created_at"),
+        F("updated_at"),
     ).order_by("pk")
 
 
@@ -236,8 +236,8 @@ def sibling_items(meeting_ids):
 def papers(clk: Clock):
     return _stamped(
         Decision.objects.visible_to(PUBLIC).select_related("body"),
-        models.functions.Coalesce(F("created_at"), clk.created()),
-        clk.modified(),
+        F("created_at"),
+        F("updated_at"),
     ).order_by("pk")
 
 
