@@ -159,6 +159,20 @@ def is_staff(user) -> bool:
     return is_active_user(user) and bool(roles_of(user) & roles.STAFF)
 
 
+def led_body_ids(user) -> frozenset[int]:
+    """The bodies the user chairs (or deputises for) in a running term: one query,
+    for pages that decide per row of a list whether the reader runs its body."""
+    from .models import Membership, MembershipRole
+
+    if not is_active_user(user):
+        return frozenset()
+    return frozenset(
+        Membership.objects.active()
+        .filter(person__user=user, role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY])
+        .values_list("body_id", flat=True)
+    )
+
+
 def leads_body(user, body_id: int) -> bool:
     """The user chairs (or deputises for) the body in a running term."""
     from .models import Membership, MembershipRole

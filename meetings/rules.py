@@ -6,11 +6,20 @@ answered by guardian's backend next to these rules.
 
 from aks.accounts import roles
 from aks.accounts.roles import roles_of
-from bodies.access import can_view, is_active_user, is_staff, leads_body, rule
+from bodies.access import can_view, is_active_user, is_staff, leads_body, led_body_ids, rule
 
 
 def _runs(user, meeting) -> bool:
     return is_staff(user) or leads_body(user, meeting.body_id)
+
+
+def runs_body(user):
+    """``_runs`` for a whole list at once: a predicate on body ids, with the reader's
+    bodies read in one query (the per-row edit controls of action items and
+    commitments, whose rows the reader already may see)."""
+    if is_staff(user):
+        return lambda body_id: True
+    return led_body_ids(user).__contains__
 
 
 def _takes_minutes(user, meeting) -> bool:
@@ -71,3 +80,31 @@ def change_commitment(user, commitment):
 def record_meeting(user, meeting):
     """Start the minutes and record attendance: whoever runs the meeting or takes its minutes."""
     return can_view(user, meeting) and (_runs(user, meeting) or _takes_minutes(user, meeting))
+
+
+# --- Planning ------------------------------------------------------------------------
+
+
+@rule("meetings.add_meeting")
+def add_meeting(user, body):
+    """Plan a meeting or a series of ``body``: the AKS staff and the body's chair.
+
+    Asked of the body, since the meeting does not exist yet."""
+    return can_view(user, body) and (is_staff(user) or leads_body(user, body.pk))
+
+
+@rule("meetings.change_meetingseries")
+def change_meetingseries(user, series):
+    """End a series: whoever may plan the meetings of its body."""
+    return can_view(user, series) and (is_staff(user) or leads_body(user, series.body_id))
+
+
+@rule("meetings.change_agendaitem")
+def change_agendaitem(user, item):
+    """Edit an item the user sees, in a meeting the user runs."""
+    return can_view(user, item) and _runs(user, item.meeting)
+
+
+@rule("meetings.view_meetingseries")
+def view_meetingseries(user, series):
+    return can_view(user, series)

@@ -18,8 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bodies.access import get_visible_or_404, is_staff, leads_body
-from bodies.models import Decision, Membership, MembershipRole
+from bodies.access import get_visible_or_404, leads_body
+from bodies.models import Decision
 
 from .. import selectors, services
 from ..filters import ActionItemFilter, CommitmentFilter
@@ -46,6 +46,7 @@ from ..models import (
     MinuteSection,
     MinutesStatus,
 )
+from ..rules import runs_body
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -81,16 +82,6 @@ def _minutes_url(meeting_pk) -> str:
 
 def _may_start(user, meeting) -> bool:
     return user.has_perm("meetings.record_meeting", meeting)
-
-
-def _led_body_ids(user) -> set[int]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return set(
-        Membership.objects.active()
-        .filter(person__user=user, role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY])
-        .values_list("body_id", flat=True)
-    )
 
 
 def _meeting_agenda_items(meeting, user):
@@ -394,10 +385,6 @@ def minutes_approve(request, pk):
 # --- action items ----------------------------------------------------------------------------
 
 
-def _can_run(user, body_id, staff, led) -> bool:
-    return staff or body_id in led
-
-
 def action_items(request):
     data = request.GET.copy()
     show_all = "status" in data
@@ -408,9 +395,9 @@ def action_items(request):
     if not show_all:
         items = items.filter(status__in=OPEN_ACTION_STATUSES)
     page = Paginator(items, settings.AKS_PAGE_SIZE).get_page(request.GET.get("page"))
-    staff, led = is_staff(request.user), _led_body_ids(request.user)
+    runs = runs_body(request.user)
     for item in page.object_list:
-        if _can_run(request.user, item.meeting.body_id, staff, led):
+        if runs(item.meeting.body_id):
             item.status_form = ActionItemStatusForm(
                 initial={"status": item.status}, prefix=f"ai{item.pk}"
             )
@@ -467,9 +454,9 @@ def commitments(request):
         request.GET, queryset=selectors.visible_commitments(request.user), request=request
     )
     page = Paginator(commitment_filter.qs, settings.AKS_PAGE_SIZE).get_page(request.GET.get("page"))
-    staff, led = is_staff(request.user), _led_body_ids(request.user)
+    runs = runs_body(request.user)
     for commitment in page.object_list:
-        if _can_run(request.user, commitment.meeting.body_id, staff, led):
+        if runs(commitment.meeting.body_id):
             commitment.status_form = CommitmentStatusForm(
                 initial={"status": commitment.status}, prefix=f"c{commitment.pk}"
             )
