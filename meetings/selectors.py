@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -63,13 +63,24 @@ def guiding_questions(meeting: Meeting, user):
     )
 
 
-def minute_entries(minutes, user):
-    return (
+def minute_entries(minutes, user) -> list[MinuteEntry]:
+    """The entries the reader may see. An entry filed under an agenda item the reader
+    may not see is shown without that item, so its title never leaks."""
+    entries = list(
         MinuteEntry.objects.visible_to(user)
         .filter(minutes=minutes)
         .select_related("speaker", "agenda_item", "corrects")
+        .annotate(
+            agenda_item_visible=Exists(
+                AgendaItem.objects.visible_to(user).filter(pk=OuterRef("agenda_item_id"))
+            )
+        )
         .order_by("position", "pk")
     )
+    for entry in entries:
+        if entry.agenda_item_id and not entry.agenda_item_visible:
+            entry.agenda_item = None
+    return entries
 
 
 def open_action_items(body_id: int, user):

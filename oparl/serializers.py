@@ -266,7 +266,8 @@ def _agenda_file(ctx: Context, meeting) -> dict | None:
             "fileName": f"tagesordnung-{meeting.pk}.pdf",
             "mimeType": "application/pdf",
             "date": timezone.localdate(meeting.start).isoformat(),
-            "accessUrl": url,
+            "accessUrl": f"{url}?anzeigen=1",
+            "downloadUrl": url,
             "meeting": [ctx.url("meeting", meeting.pk)],
             **ctx.stamps(meeting),
         }
@@ -288,7 +289,8 @@ def _minutes_file(ctx: Context, meeting, created=None) -> dict | None:
             "fileName": f"protokoll-{meeting.pk}.pdf",
             "mimeType": "application/pdf",
             "date": timezone.localdate(meeting.start).isoformat(),
-            "accessUrl": url,
+            "accessUrl": f"{url}?anzeigen=1",
+            "downloadUrl": url,
             "meeting": [ctx.url("meeting", meeting.pk)],
             **stamps,
         }

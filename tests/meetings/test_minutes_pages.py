@@ -117,6 +117,21 @@ def test_an_internal_entry_in_public_minutes_stays_hidden(client, persona, name)
     assert "Nur verwaltungsintern" not in content
 
 
+@pytest.mark.parametrize("name", ["anonymous", "v_extern", "v_intern"])
+def test_a_public_entry_under_a_hidden_agenda_item_does_not_name_the_item(client, persona, name):
+    from meetings.models import AgendaItem
+
+    minutes = _minutes(Visibility.PUBLIC)
+    item = AgendaItem.objects.create(
+        meeting=minutes.meeting, title="Personalsache Meyer", visibility=Visibility.ADMIN_INTERNAL
+    )
+    add_entry(minutes=minutes, section=MinuteSection.RESULT, text="Vertagt.", agenda_item=item)
+    _login(client, persona(name))
+    content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    assert "Vertagt." in content
+    assert ("Personalsache Meyer" in content) == (name == "v_intern")
+
+
 def test_v_intern_sees_the_internal_entry(client, make_user):
     minutes = _minutes(Visibility.PUBLIC)
     add_entry(

@@ -200,3 +200,32 @@ def test_due_action_items_and_commitments_are_mailed_once_per_due_date():
     item.save()
     assert notifications.scan_due(today=today + datetime.timedelta(days=1)) == 1
     assert {m.subject for m in mail.outbox} >= {"Fällig: Mietvertrag prüfen"}
+
+
+def test_the_daily_task_keeps_a_running_series_generated_a_year_ahead():
+    from meetings.tasks import extend_series
+
+    series = MeetingSeries.objects.create(
+        body=MeetingFactory().body,
+        title="Team",
+        kind="team",
+        recurrence=Recurrence.WEEKLY,
+        weekday=0,
+        start_time=datetime.time(10, 0),
+        starts_on=timezone.localdate(),
+    )
+    created = extend_series.delay().get()
+    assert created == series.meetings.count() >= 52
+    assert extend_series.delay().get() == 0
+    ended = MeetingSeries.objects.create(
+        body=series.body,
+        title="Vorbei",
+        kind="team",
+        recurrence=Recurrence.WEEKLY,
+        weekday=0,
+        start_time=datetime.time(10, 0),
+        starts_on=timezone.localdate() - datetime.timedelta(days=400),
+        until=timezone.localdate() - datetime.timedelta(days=300),
+    )
+    assert extend_series.delay().get() == 0
+    assert not ended.meetings.exists()

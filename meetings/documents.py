@@ -1,0 +1,269 @@
+"""Stored PDFs of agendas, minutes and recommendation reports, one per reader's view.
+
+A request builds the HTML of the reader's document first (cheap: the selectors and a
+template), then looks for a stored PDF of exactly that HTML:
+
+- ``audience`` names the visibility levels the reader sees, so the public and the
+  internal PDF of the same minutes are different rows;
+- ``fingerprint`` hashes the HTML itself (with the stylesheet and the layout
+  version), so any change to the agenda or the minutes that the reader would see
+  asks for a new rendering, and two readers share a stored file only if their
+  documents are identical to the byte. That is also what makes grants safe: a
+  guest who sees one more item has a different fingerprint.
+
+Short documents are rendered in the request; long ones (more agenda items plus
+entries than ``MEETINGS_PDF_SYNC_LIMIT``) go to the ``render`` queue, and the
+reader sees a progress page until the row is done.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from bodies.access import Visibility, is_active_user, levels_for
+from bodies.models import Membership
+
+from . import pdf
+from .models import (
+    DocumentKind,
+    Meeting,
+    MeetingSeries,
+    Minutes,
+    RenderedDocument,
+    RenderStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A pending row older than this was probably never picked up (the broker was down
+# when it was sent); the next request sends it again. The task is idempotent.
+RESEND_AFTER = datetime.timedelta(minutes=2)
+SOFT_TIME_LIMIT = 120
+TIME_LIMIT = 150
+
+
+class DocumentUnavailable(Exception):
+    """The reader can no longer see what the row was requested for."""
+
+
+def audience_for(*, user, body_id: int) -> str:
+    """A stable key of the visibility levels ``user`` sees on objects of ``body_id``.
+
+    The same levels the kernel applies (``levels_for`` plus ``members`` for an active
+    member of the body); explicit grants are not part of the key, the fingerprint
+    tells such documents apart.
+    """
+    if not is_active_user(user):
+        return Visibility.PUBLIC if not getattr(user, "is_authenticated", False) else "none"
+    if user.is_superuser:
+        return "all"
+    levels = set(levels_for(user))
+    if (
+        Visibility.MEMBERS not in levels
+        and Membership.objects.active().filter(person__user=user, body_id=body_id).exists()
+    ):
+        levels.add(Visibility.MEMBERS)
+    return "+".join(value for value in Visibility.values if value in levels)
+
+
+def fingerprint_for(*, kind: str, html: str) -> str:
+    digest = hashlib.sha256()
+    for part in (pdf.LAYOUT_VERSION, pdf.stylesheet_text(), kind, html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def build_source(
+    *, kind: str, user, meeting: Meeting | None = None, series: MeetingSeries | None = None
+) -> pdf.PdfSource:
+    """The HTML of ``user``'s document. Raises :class:`DocumentUnavailable` when the
+    reader may not see the minutes (the views answer 404 before getting here)."""
+    if kind == DocumentKind.AGENDA:
+        return pdf.agenda_source(meeting=meeting, user=user)
+    if kind == DocumentKind.MINUTES:
+        minutes = (
+            Minutes.objects.visible_to(user)
+            .select_related("approval")
+            .filter(meeting=meeting)
+            .first()
+        )
+        if minutes is None:
+            raise DocumentUnavailable
+        minutes.meeting = meeting
+        return pdf.minutes_source(meeting=meeting, minutes=minutes, user=user)
+    if kind == DocumentKind.RECOMMENDATIONS:
+        return pdf.recommendations_source(series=series, user=user)
+    raise ValueError(f"unknown document kind {kind!r}")
+
+
+@dataclass
+class DocumentRequest:
+    document: RenderedDocument
+    source: pdf.PdfSource
+    # Sent to the worker by this very request: the reader sees the progress page
+    # first, even where an eager Celery has already finished it.
+    deferred: bool = False
+
+
+def _is_stored(document: RenderedDocument) -> bool:
+    return (
+        document.status == RenderStatus.DONE
+        and bool(document.file)
+        and document.file.storage.exists(document.file.name)
+    )
+
+
+def request_document(
+    *,
+    kind: str,
+    user,
+    meeting: Meeting | None = None,
+    series: MeetingSeries | None = None,
+    retry: bool = False,
+) -> DocumentRequest:
+    """The stored PDF of ``user``'s view, rendering it now or in the worker if needed.
+
+    ``retry`` sends a failed rendering again (the "try again" button).
+    """
+    source = build_source(kind=kind, user=user, meeting=meeting, series=series)
+    body_id = meeting.body_id if meeting is not None else series.body_id
+    document, created = RenderedDocument.objects.get_or_create(
+        kind=kind,
+        meeting=meeting,
+        series=series,
+        audience=audience_for(user=user, body_id=body_id),
+        fingerprint=fingerprint_for(kind=kind, html=source.html),
+        defaults={"requested_by": user if is_active_user(user) else None},
+    )
+    if _is_stored(document):
+        return DocumentRequest(document, source)
+    if document.status == RenderStatus.FAILED and not retry:
+        return DocumentRequest(document, source)
+    if document.status == RenderStatus.DONE or document.status == RenderStatus.FAILED:
+        # Retried, or the stored file went missing: start again from this request.
+        created = True
+        RenderedDocument.objects.filter(pk=document.pk).update(
+            status=RenderStatus.PENDING, error="", created_at=timezone.now()
+        )
+        document.status = RenderStatus.PENDING
+        if is_active_user(user):
+            RenderedDocument.objects.filter(pk=document.pk).update(requested_by=user)
+            document.requested_by = user
+    if source.size <= settings.MEETINGS_PDF_SYNC_LIMIT:
+        store(document=document, source=source)
+        return DocumentRequest(document, source)
+    stale = document.status == RenderStatus.PENDING and (
+        timezone.now() - document.created_at > RESEND_AFTER
+    )
+    if created or stale:
+        document_pk = document.pk
+        transaction.on_commit(lambda: render_document.delay(document_pk))
+        return DocumentRequest(document, source, deferred=True)
+    return DocumentRequest(document, source)
+
+
+def store(*, document: RenderedDocument, source: pdf.PdfSource) -> RenderedDocument:
+    """Render ``source`` into ``document``; a failure is stored, never raised."""
+    try:
+        rendered = pdf.render_pdf(html=source.html)
+    except SoftTimeLimitExceeded:
+        return _fail(document, "timeout")
+    except Exception:
+        logger.exception("Rendering document %s failed", document.pk)
+        return _fail(document, "error")
+    name = f"{document.kind}-{document.pk}-{document.fingerprint[:16]}.pdf"
+    document.file.save(name, ContentFile(rendered.content), save=False)
+    finished = timezone.now()
+    updated = (
+        RenderedDocument.objects.filter(pk=document.pk)
+        .exclude(status=RenderStatus.DONE)
+        .update(
+            file=document.file.name,
+            status=RenderStatus.DONE,
+            pages=rendered.pages,
+            error="",
+            finished_at=finished,
+        )
+    )
+    if not updated:
+        # Another worker finished first (a redelivered task): keep its file only.
+        document.file.storage.delete(document.file.name)
+        document.refresh_from_db()
+        return document
+    document.status, document.pages, document.finished_at = (
+        RenderStatus.DONE,
+        rendered.pages,
+        finished,
+    )
+    return document
+
+
+def _fail(document: RenderedDocument, reason: str) -> RenderedDocument:
+    RenderedDocument.objects.filter(pk=document.pk).exclude(status=RenderStatus.DONE).update(
+        status=RenderStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+    document.refresh_from_db()
+    return document
+
+
+def _reader(document: RenderedDocument):
+    if document.requested_by_id is None:
+        return AnonymousUser()
+    return get_user_model().objects.get(pk=document.requested_by_id)
+
+
+@shared_task(
+    name="meetings.tasks.render_document",
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+    acks_late=True,
+)
+def render_document(document_pk: int) -> str:
+    """Render one stored document; a done row is left alone (idempotent).
+
+    The HTML is built again for the reader who asked, and rendered only if it is
+    still the document the row's fingerprint names; otherwise the row is dropped and
+    the reader's next poll asks for the current one.
+    """
+    document = (
+        RenderedDocument.objects.select_related("meeting__body", "meeting__space", "series__body")
+        .filter(pk=document_pk)
+        .first()
+    )
+    if document is None or document.status == RenderStatus.DONE:
+        return "skipped"
+    RenderedDocument.objects.filter(pk=document.pk).exclude(status=RenderStatus.DONE).update(
+        status=RenderStatus.RUNNING
+    )
+    try:
+        source = build_source(
+            kind=document.kind,
+            user=_reader(document),
+            meeting=document.meeting,
+            series=document.series,
+        )
+    except (DocumentUnavailable, get_user_model().DoesNotExist):
+        document.delete()
+        return "unavailable"
+    except SoftTimeLimitExceeded:
+        _fail(document, "timeout")
+        return RenderStatus.FAILED
+    except Exception:
+        logger.exception("Building document %s failed", document.pk)
+        _fail(document, "error")
+        return RenderStatus.FAILED
+    if fingerprint_for(kind=document.kind, html=source.html) != document.fingerprint:
+        document.delete()
+        return "changed"
+    return store(document=document, source=source).status

@@ -1,0 +1,429 @@
+"""Agenda, minutes and recommendations report as PDF (HTML → PDF with WeasyPrint).
+
+The documents are built from the same selectors as the pages, for one reader: an
+item, entry or decision the reader may not see is left out before anything is
+numbered or counted, so the public and the internal PDF of the same minutes differ
+and neither tells what the other holds.
+
+Rendering is safe by construction: every user text goes through Django's
+autoescaping, and WeasyPrint fetches resources only through
+:class:`StaticFilesFetcher`, which serves the project's own static files (the
+stylesheet and the bundled DejaVu fonts) and ``data:`` URLs and refuses
+everything else.
+"""
+
+import functools
+import logging
+import mimetypes
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from bodies.access import can_view
+from bodies.models import Decision, Poll
+
+from . import selectors
+from .models import (
+    ActionItem,
+    AttendanceStatus,
+    Commitment,
+    Meeting,
+    MeetingSeries,
+    MinuteEntry,
+    Minutes,
+    MinuteSection,
+    RecommendationLevel,
+)
+
+# fontTools reports every table of every font subset at INFO, WeasyPrint every page it
+# lays out (and, on import, its own stylesheet): dozens of log lines per PDF otherwise.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# The documents are German whatever the reader's interface language (DESIGN.md).
+PDF_LANGUAGE = "de"
+# Relative URLs in the documents resolve against this origin, which exists nowhere:
+# the fetcher answers it from the static files finders, never from the network.
+PDF_BASE_URL = "https://pdf.gemeinwohl.invalid/"
+STYLESHEET = "css/pdf.css"
+# Raise when the layout changes in a way the HTML does not show (a WeasyPrint
+# upgrade, a new font), so stored PDFs are made again.
+LAYOUT_VERSION = "1"
+
+
+# --- Safe resource fetching --------------------------------------------------------------
+
+
+class RefusedURL(ValueError):
+    """A resource outside the project's static files."""
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Serves ``data:`` URLs and the project's static files; refuses everything else.
+
+    No ``file://`` (not even inside the project), no http(s) to any other host,
+    no redirects: a document can only contain what the templates put there.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+        super().__init__(**kwargs)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        base = urlsplit(PDF_BASE_URL)
+        if (
+            scheme != base.scheme
+            or parts.netloc.lower() != base.netloc
+            or not parts.path.startswith(settings.STATIC_URL)
+        ):
+            raise RefusedURL(f"refused: {url}")
+        path = unquote(parts.path.removeprefix(settings.STATIC_URL))
+        if path != posixpath.normpath(path) or path.startswith(("/", "..")) or "\\" in path:
+            raise RefusedURL(f"refused: {url}")
+        found = finders.find(path)
+        if not found:
+            raise RefusedURL(f"not a static file: {url}")
+        with open(found, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+# --- HTML → PDF ------------------------------------------------------------------------
+
+
+@functools.cache
+def stylesheet_text() -> str:
+    """The PDF stylesheet (read once per process; part of every fingerprint)."""
+    found = finders.find(STYLESHEET)
+    with open(found, encoding="utf-8") as handle:
+        return handle.read()
+
+
+@dataclass
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def render_pdf(*, html: str) -> RenderedPdf:
+    """A4, tagged (PDF/UA-1 where WeasyPrint manages it), title and language set."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = StaticFilesFetcher()
+    # The bundled fonts (@font-face in the stylesheet) load through the fetcher.
+    fonts = FontConfiguration()
+    stylesheet = CSS(
+        string=stylesheet_text(), base_url=PDF_BASE_URL, url_fetcher=fetcher, font_config=fonts
+    )
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
+    try:
+        content = document.write_pdf(pdf_variant="pdf/ua-1")
+    except Exception:  # an unsupported construct for PDF/UA: still a tagged PDF
+        content = document.write_pdf(pdf_tags=True)
+    return RenderedPdf(content=content, pages=len(document.pages))
+
+
+def html_to_pdf(*, html: str) -> bytes:
+    return render_pdf(html=html).content
+
+
+# --- Sources: the HTML one reader's PDF is made from ----------------------------------------
+
+
+@dataclass
+class PdfSource:
+    html: str
+    title: str
+    filename: str
+    # Agenda items plus minute entries: what decides between rendering now and later.
+    size: int
+    extra: dict = field(default_factory=dict)
+
+
+def _page_counter_css() -> str:
+    """``"Seite " counter(page) " von " counter(pages)`` from one translatable sentence."""
+    marker = "\x00"
+    sentence = _("Page %(page)s of %(pages)s") % {
+        "page": f"{marker}page{marker}",
+        "pages": f"{marker}pages{marker}",
+    }
+    parts = []
+    for index, part in enumerate(sentence.split(marker)):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            parts.append(f'"{escaped}"')
+    # Built from our own catalogue, never from user text; it goes into a <style> element,
+    # where HTML escaping would break the quotes.
+    return mark_safe(" ".join(parts))  # noqa: S308
+
+
+def _render(template: str, context: dict) -> str:
+    return render_to_string(
+        template, {"page_counter": _page_counter_css(), "layout_version": LAYOUT_VERSION, **context}
+    )
+
+
+def _filename(prefix: str, title: str, day) -> str:
+    return f"{prefix}-{day:%Y-%m-%d}-{slugify(title)[:60] or 'dokument'}.pdf"
+
+
+def _space_visible(meeting: Meeting, user) -> bool:
+    return bool(meeting.space_id and can_view(user, meeting.space))
+
+
+def _questions_by_item(questions, numbered):
+    shown = {entry.item.pk for entry in numbered}
+    shown |= {child.item.pk for entry in numbered for child in entry.children}
+    by_item: dict[int, list] = {}
+    general = []
+    for question in questions:
+        if question.agenda_item_id in shown:
+            by_item.setdefault(question.agenda_item_id, []).append(question)
+        else:  # no item, or one the reader does not see: never name the hidden item
+            general.append(question)
+    for entry in numbered:
+        entry.questions = by_item.get(entry.item.pk, [])
+        for child in entry.children:
+            child.questions = by_item.get(child.item.pk, [])
+    return general
+
+
+def _count(numbered) -> int:
+    return sum(1 + len(entry.children) for entry in numbered)
+
+
+def agenda_source(*, meeting: Meeting, user) -> PdfSource:
+    with translation.override(PDF_LANGUAGE):
+        numbered = selectors.agenda(meeting, user)
+        questions = list(selectors.guiding_questions(meeting, user))
+        general = _questions_by_item(questions, numbered)
+        context = {
+            "meeting": meeting,
+            "agenda": numbered,
+            "general_questions": general,
+            "space_visible": _space_visible(meeting, user),
+            "document_title": _("Agenda: %(title)s") % {"title": meeting.title},
+        }
+        if any(entry.item.standing for entry in numbered):
+            context["rolled_actions"], context["rolled_commitments"] = selectors.rolled_forward(
+                meeting, user
+            )
+        context["total_minutes"] = sum(
+            item.duration_minutes or 0
+            for item in [e.item for e in numbered] + [c.item for e in numbered for c in e.children]
+        )
+        html = _render("meetings/pdf/agenda.html", context)
+        day = timezone.localtime(meeting.start).date()
+        return PdfSource(
+            html=html,
+            title=context["document_title"],
+            filename=_filename("tagesordnung", meeting.title, day),
+            size=_count(numbered) + len(questions),
+        )
+
+
+def _decisions_with_counts(items, user) -> None:
+    """Each visible item gets ``visible_decisions``, each with ``vote`` (the counts in
+    words) when the reader may also see its poll: four queries whatever the size."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from bodies.services import explain_result
+
+    prefetch_related_objects(
+        items,
+        Prefetch(
+            "decisions",
+            Decision.objects.visible_to(user).select_related("body").order_by("pk"),
+            to_attr="visible_decisions",
+        ),
+    )
+    poll_ids = {d.poll_id for item in items for d in item.visible_decisions if d.poll_id}
+    polls = {}
+    if poll_ids:
+        polls = {
+            poll.pk: poll
+            for poll in Poll.objects.visible_to(user)
+            .filter(pk__in=poll_ids)
+            .prefetch_related("options")
+        }
+    for item in items:
+        for decision in item.visible_decisions:
+            poll = polls.get(decision.poll_id)
+            decision.vote = explain_result(poll, list(poll.options.all())) if poll else ""
+
+
+def _entry_groups(entries, numbered):
+    """Entries by section (in the order of the sections), within a section by agenda
+    item in agenda order; entries without a visible item first."""
+    order: dict[int, tuple[int, str, object]] = {}
+    for entry in numbered:
+        order[entry.item.pk] = (len(order), entry.number, entry.item)
+        for child in entry.children:
+            order[child.item.pk] = (len(order), child.number, child.item)
+    by_section: dict[str, dict] = {}
+    for entry in entries:
+        key = entry.agenda_item_id if entry.agenda_item_id in order else None
+        by_section.setdefault(entry.section, {}).setdefault(key, []).append(entry)
+    sections = []
+    for value, label in MinuteSection.choices:
+        groups = by_section.get(value)
+        if not groups:
+            continue
+        keys = sorted(groups, key=lambda k: -1 if k is None else order[k][0])
+        sections.append(
+            {
+                "value": value,
+                "label": label,
+                "groups": [
+                    {
+                        "number": order[k][1] if k is not None else "",
+                        "item": order[k][2] if k is not None else None,
+                        "entries": groups[k],
+                    }
+                    for k in keys
+                ],
+            }
+        )
+    return sections
+
+
+def minutes_source(*, meeting: Meeting, minutes: Minutes, user) -> PdfSource:
+    with translation.override(PDF_LANGUAGE):
+        numbered = selectors.agenda(meeting, user)
+        items = [e.item for e in numbered] + [c.item for e in numbered for c in e.children]
+        _decisions_with_counts(items, user)
+        entries = list(selectors.minute_entries(minutes, user))
+        visible_entries = {entry.pk for entry in entries}
+        for entry in entries:
+            # A correction names what it corrects only when the reader sees that too.
+            entry.corrects_visible = entry.corrects_id in visible_entries
+        questions = list(selectors.guiding_questions(meeting, user))
+        general = _questions_by_item(questions, numbered)
+        attendances = list(
+            meeting.attendances.filter(
+                status__in=[AttendanceStatus.ATTENDED, AttendanceStatus.EXCUSED]
+            )
+            .select_related("person")
+            .order_by("person__name", "pk")
+        )
+        approval = None
+        if minutes.approval_id:
+            approval = (
+                Decision.objects.visible_to(user)
+                .select_related("body")
+                .filter(pk=minutes.approval_id)
+                .first()
+            )
+        context = {
+            "meeting": meeting,
+            "minutes": minutes,
+            "approval": approval,
+            "agenda": numbered,
+            "decision_items": [
+                (entry, item) for entry, item in _numbered_items(numbered) if item.visible_decisions
+            ],
+            "sections": _entry_groups(entries, numbered),
+            "questions": questions,
+            "general_questions": general,
+            "attended": [a.person for a in attendances if a.status == AttendanceStatus.ATTENDED],
+            "excused": [a.person for a in attendances if a.status == AttendanceStatus.EXCUSED],
+            "action_items": list(
+                ActionItem.objects.visible_to(user)
+                .filter(meeting=meeting)
+                .select_related("assignee_person", "assignee_organisation")
+                .order_by("due", "pk")
+            ),
+            "commitments": list(
+                Commitment.objects.visible_to(user)
+                .filter(meeting=meeting)
+                .select_related("person", "organisation")
+                .order_by("due", "pk")
+            ),
+            "space_visible": _space_visible(meeting, user),
+            "document_title": _("Minutes: %(meeting)s") % {"meeting": meeting.title},
+        }
+        html = _render("meetings/pdf/minutes.html", context)
+        day = timezone.localtime(meeting.start).date()
+        return PdfSource(
+            html=html,
+            title=context["document_title"],
+            filename=_filename("protokoll", meeting.title, day),
+            size=len(items) + len(entries),
+        )
+
+
+def _numbered_items(numbered):
+    for entry in numbered:
+        yield entry.number, entry.item
+        for child in entry.children:
+            yield child.number, child.item
+
+
+# The report names two groups, as the event series of seed 004 does:
+# "Kommunale Ebene" and "Land + Bund".
+REPORT_GROUPS = (
+    ("municipal", (RecommendationLevel.MUNICIPAL,)),
+    ("state_federal", (RecommendationLevel.STATE, RecommendationLevel.FEDERAL)),
+)
+
+
+def recommendations_source(*, series: MeetingSeries, user) -> PdfSource:
+    with translation.override(PDF_LANGUAGE):
+        entries = list(
+            MinuteEntry.objects.visible_to(user)
+            .filter(
+                minutes__meeting__series=series,
+                section=MinuteSection.RECOMMENDATION,
+            )
+            .select_related("minutes__meeting", "speaker")
+            .order_by("minutes__meeting__start", "minutes__meeting__pk", "position", "pk")
+        )
+        labels = {
+            "municipal": _("Municipal level"),
+            "state_federal": _("State and federal level"),
+        }
+        groups = []
+        for key, levels in REPORT_GROUPS:
+            rows = [entry for entry in entries if entry.level in levels]
+            meetings = []
+            for entry in rows:
+                meeting = entry.minutes.meeting
+                if not meetings or meetings[-1]["meeting"].pk != meeting.pk:
+                    meetings.append({"meeting": meeting, "entries": []})
+                meetings[-1]["entries"].append(entry)
+            groups.append({"key": key, "label": labels[key], "meetings": meetings})
+        meeting_count = len({entry.minutes.meeting_id for entry in entries})
+        context = {
+            "series": series,
+            "groups": groups,
+            "entry_count": len(entries),
+            "meeting_count": meeting_count,
+            "document_title": _("Recommendations: %(title)s") % {"title": series.title},
+        }
+        html = _render("meetings/pdf/recommendations.html", context)
+        return PdfSource(
+            html=html,
+            title=context["document_title"],
+            filename=_filename("handlungsempfehlungen", series.title, timezone.localdate()),
+            size=len(entries),
+        )

@@ -1,0 +1,117 @@
+"""The councillor downloads the Jour-Fixe agenda as PDF; a long minutes PDF shows the
+progress page first and then downloads by itself."""
+
+import datetime
+
+import pypdf
+import pytest
+from django.utils import timezone
+
+from bodies.access import Visibility
+from bodies.demo import DEMO_USERS
+from bodies.models import Body
+from meetings import services
+from meetings.demo import seed_meetings
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingKind,
+    MinuteEntry,
+    MinuteSection,
+    RenderedDocument,
+    RenderStatus,
+)
+
+from .conftest import assert_accessible, login
+
+pytestmark = pytest.mark.e2e
+
+COUNCILLOR = next(email for email, _name, role in DEMO_USERS if role == "councillor")
+
+
+@pytest.fixture
+def documents(settings, tmp_path):
+    """Stored PDFs in a temporary media root; tasks run in the live server's thread.
+
+    With REDIS_URL set (CI) Celery would hand the rendering to a worker that this
+    test does not start, so the journey forces eager execution on the Celery app
+    itself (the Django setting alone is read once, when Celery configures itself).
+    """
+    from aks.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    keys = ("task_always_eager", "task_eager_propagates")
+    previous = {key: app.conf.get(key) for key in keys}
+    app.conf.update(dict.fromkeys(keys, True))
+    yield settings
+    app.conf.update(previous)
+
+
+def _pdf_text(download) -> str:
+    reader = pypdf.PdfReader(download.path())
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_councillor_downloads_the_jour_fixe_agenda(demo, documents, page):
+    seed_meetings()
+    upcoming = (
+        Meeting.objects.filter(kind=MeetingKind.JOUR_FIXE, start__gte=timezone.now())
+        .order_by("start")
+        .first()
+    )
+    login(page, demo, COUNCILLOR)
+    page.goto(f"{demo}/sitzungen/{upcoming.pk}/")
+    link = page.locator(f"a[href='/sitzungen/{upcoming.pk}/tagesordnung.pdf']")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.startswith("tagesordnung-")
+    assert download.suggested_filename.endswith(".pdf")
+    text = _pdf_text(download)
+    assert "Vor-Ort-Laden im ehemaligen Fahrradladen" in text
+    assert "Stellenbesetzung im Stadtentwicklungsamt" in text  # the councillor sees it
+    assert "Seite 1 von" in text or "Page 1 of" in text
+
+
+def test_a_long_minutes_pdf_shows_progress_and_then_downloads(demo, documents, page):
+    documents.MEETINGS_PDF_SYNC_LIMIT = 5
+    body = Body.objects.filter(visibility=Visibility.PUBLIC).order_by("pk").first()
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=7)
+    meeting = Meeting.objects.create(
+        body=body,
+        kind=MeetingKind.WORKING_GROUP,
+        title="Lange AG-Sitzung",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        visibility=Visibility.PUBLIC,
+    )
+    items = [services.add_agenda_item(meeting=meeting, title=f"Punkt {i}") for i in range(1, 7)]
+    minutes = services.minutes_for(meeting)
+    MinuteEntry.objects.bulk_create(
+        MinuteEntry(
+            minutes=minutes,
+            section=MinuteSection.DISCUSSION,
+            agenda_item=item,
+            text=f"Aussprache zu {item.title}",
+            position=index,
+        )
+        for index, item in enumerate(items)
+    )
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 6
+
+    login(page, demo, COUNCILLOR)
+    page.goto(f"{demo}/sitzungen/{meeting.pk}/protokoll/")
+    with page.expect_download(timeout=30_000) as info:
+        with page.expect_navigation():
+            page.locator(f"a[href='/sitzungen/{meeting.pk}/protokoll.pdf']").first.click()
+        status = page.locator("#document-status")
+        status.wait_for()
+        assert page.locator("h1").inner_text().endswith("Lange AG-Sitzung")
+        assert_accessible(page)
+    download = info.value
+    assert download.suggested_filename.startswith("protokoll-")
+    assert "Aussprache zu Punkt 6" in _pdf_text(download)
+    row = RenderedDocument.objects.get(meeting=meeting)
+    assert row.status == RenderStatus.DONE
+    # The page said so, too: the fragment swapped in links the file.
+    page.locator(f"#document-status a[href='/sitzungen/{meeting.pk}/protokoll.pdf']").wait_for()
