@@ -182,6 +182,7 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": {"task": "meetings.tasks.scan_reminders", "schedule": 900.0},
     "scan-due": {"task": "meetings.tasks.scan_due", "schedule": 3600.0},
     "extend-series": {"task": "meetings.tasks.extend_series", "schedule": 86400.0},
+    "purge-registrations": {"task": "meetings.tasks.purge_registrations", "schedule": 86400.0},
 }
 
 # Where the platform is reached from outside: links in mails and calendar feeds.
@@ -195,6 +196,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A queued mail older than this is sent by the beat flush, not only by its own task.
 MAIL_OUTBOX_GRACE_SECONDS = 30
+
+# Registrations for public events: personal data is deleted this many days after the
+# event (counts stay); at most RATE[0] registrations per client address in RATE[1]
+# seconds; a form sent sooner than MIN_SECONDS after it was shown is refused as a bot.
+MEETINGS_REGISTRATION_RETENTION_DAYS = env.int("MEETINGS_REGISTRATION_RETENTION_DAYS", default=30)
+MEETINGS_REGISTRATION_RATE = (10, 600)
+MEETINGS_REGISTRATION_MIN_SECONDS = 3
 
 # Days before a meeting its reminder goes out.
 MEETINGS_REMINDER_DAYS = env.int("MEETINGS_REMINDER_DAYS", default=2)

@@ -116,3 +116,46 @@ class AttendanceAdmin(admin.ModelAdmin):
 class AgendaReviewAdmin(admin.ModelAdmin):
     list_display = ["meeting", "reviewer", "reviewed", "at"]
     list_filter = ["reviewed"]
+
+
+# --- Public events: speakers, files, registrations (issue #7) ---------------------------
+
+from .models import EventDocument, Registration, RegistrationCount, Speaker  # noqa: E402
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "meeting", "position"]
+    search_fields = ["name", "affiliation", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(EventDocument)
+class EventDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "uploaded_at"]
+    search_fields = ["title", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "meeting", "status", "position", "checked_in_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "organisation", "meeting__title"]
+    # Status changes go through the services (waiting list, mails); the admin only reads.
+    readonly_fields = [
+        "meeting",
+        "status",
+        "position",
+        "token",
+        "consent_text",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+    ]
+
+
+@admin.register(RegistrationCount)
+class RegistrationCountAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "confirmed", "checked_in", "cancelled", "waiting", "purged_at"]

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -146,6 +147,20 @@ class Meeting(models.Model):
         related_name="minuted_meetings",
     )
     description = models.TextField(_("description"), blank=True)
+    # Public events and assemblies: registration without an account (issue #7).
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit; further registrations go on the waiting list."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if people do not register for this meeting."),
+    )
+    recording_url = models.URLField(_("recording"), blank=True)
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"
@@ -731,3 +746,156 @@ class CalendarToken(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# --- Public events: speakers, documentation, registration (issue #7) -------------------
+
+# Slides of a public event: the formats speakers hand in, no larger than this.
+EVENT_DOCUMENT_EXTENSIONS = ("pdf", "odp", "pptx")
+EVENT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def validate_event_document_size(file) -> None:
+    if file.size > EVENT_DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(size)d MB.")
+            % {"size": EVENT_DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        )
+
+
+class Speaker(models.Model):
+    """Someone on the podium of a public event; shown on its public page."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventDocument(models.Model):
+    """Slides and other files of an event, published with its documentation.
+
+    As visible as the event itself; served through a view that asks the kernel, never
+    straight from MEDIA_ROOT."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="event_documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(
+        _("file"),
+        upload_to="events/%Y/%m/",
+        validators=[
+            FileExtensionValidator(allowed_extensions=list(EVENT_DOCUMENT_EXTENSIONS)),
+            validate_event_document_size,
+        ],
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event document")
+        verbose_name_plural = _("event documents")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_REGISTRATION_STATUSES = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+)
+
+
+class Registration(models.Model):
+    """Someone without an account who registered for a public event.
+
+    Personal data: shown to AKS staff only, and deleted (keeping only the counts in
+    ``RegistrationCount``) a configurable number of days after the event. The token is
+    the registrant's only key: it is in the links of their mails."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=200)
+    # Stored in lower case, so the same address cannot register twice.
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    # Order on the waiting list; set when someone joins it and kept for the record.
+    position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    consent_text = models.TextField(_("consent given"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["meeting", "created_at", "pk"]
+        indexes = [models.Index(fields=["meeting", "status", "position"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=Q(status__in=["pending", "confirmed", "waiting"]),
+                name="registration_once_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                condition=Q(status="waiting"),
+                name="registration_waiting_place_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(position__isnull=False),
+                name="registration_waiting_has_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="registration_check_in_only_confirmed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.get_status_display()}"
+
+
+class RegistrationCount(models.Model):
+    """What is kept of an event's registrations once the personal data is deleted."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="registration_count"
+    )
+    confirmed = models.PositiveIntegerField(_("confirmed"), default=0)
+    waiting = models.PositiveIntegerField(_("still on the waiting list"), default=0)
+    cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
+    unconfirmed = models.PositiveIntegerField(_("never confirmed"), default=0)
+    checked_in = models.PositiveIntegerField(_("checked in"), default=0)
+    purged_at = models.DateTimeField(_("personal data deleted at"))
+
+    class Meta:
+        verbose_name = _("registration count")
+        verbose_name_plural = _("registration counts")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.confirmed}"

@@ -108,3 +108,12 @@ def change_agendaitem(user, item):
 @rule("meetings.view_meetingseries")
 def view_meetingseries(user, series):
     return can_view(user, series)
+
+
+# --- Public events: registrations (issue #7) -------------------------------------------
+
+
+@rule("meetings.view_registrations")
+def view_registrations(user, meeting):
+    """Registrants' names and addresses, the door list and the CSV: AKS staff only."""
+    return can_view(user, meeting) and is_staff(user)

@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("meetings.urls_planning")),
     path("", include("meetings.urls_documents")),
     path("", include("meetings.urls_calendar")),
+    path("", include("meetings.urls_events")),
 ]

@@ -11,17 +11,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bodies.access import get_visible_or_404
+from bodies.access import Visibility, get_visible_or_404
+from bodies.models import Decision
 from bodies.selectors import visible_bodies
 from meetings.models import Meeting
 from meetings.services import MeetingError, review_agenda
+from meetings.views.events import upcoming_events
 
 from .dashboard import dashboard_for
+
+HOME_LIST_LENGTH = 5
 
 
 def home(request):
     bodies = visible_bodies(request.user).filter(parent__isnull=True)
-    return render(request, "portal/home.html", {"bodies": bodies})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "bodies": bodies,
+            "events": upcoming_events(request.user, limit=HOME_LIST_LENGTH),
+            # The public face: what anyone may read, also when the reader is logged in.
+            "decisions": Decision.objects.visible_to(request.user)
+            .filter(visibility=Visibility.PUBLIC)
+            .select_related("body")
+            .order_by("-decided_on", "-pk")[:HOME_LIST_LENGTH],
+        },
+    )
 
 
 def _database_state() -> str:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from bodies.demo import DEMO_PASSWORD, DEMO_USERS, seed_bodies, seed_votes, seed_workstreams
 from meetings.demo import seed_meetings
+from meetings.demo_events import seed_events
 from spaces.demo import seed_spaces
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         counts.update(seed_votes())
         counts.update(seed_spaces())
         counts.update(seed_meetings())
+        counts.update(seed_events())
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {summary}."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

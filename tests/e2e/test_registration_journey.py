@@ -1,0 +1,147 @@
+"""A visitor without an account registers for a public event, confirms from the mail,
+cancels, and the first on the waiting list gets the place; staff check people in at
+the door on a phone."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.utils import timezone
+
+from bodies.access import Visibility
+from bodies.demo import DEMO_USERS
+from bodies.models import Body
+from meetings import services
+from meetings.models import Meeting, MeetingKind, Registration, RegistrationStatus, Speaker
+
+from .conftest import DESKTOP, PHONE, assert_accessible, login
+
+pytestmark = pytest.mark.e2e
+
+V_EXTERN = next(email for email, _name, role in DEMO_USERS if role == "v-extern")
+
+
+@pytest.fixture
+def event(demo, settings, eager_tasks):
+    # The live server runs in this process: its mail lands in django.core.mail.outbox,
+    # and these settings reach it. One second keeps the time check without slowing the test.
+    settings.MEETINGS_REGISTRATION_MIN_SECONDS = 1
+    cache.clear()
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=5)
+    meeting = Meeting.objects.create(
+        body=Body.objects.get(slug="traegerverein"),
+        kind=MeetingKind.PUBLIC_EVENT,
+        title="Leerstand als Chance",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        place="Nachbarschaftshaus Urbanstraße",
+        visibility=Visibility.PUBLIC,
+        capacity=1,
+        registration_closes_at=start - datetime.timedelta(hours=2),
+    )
+    Speaker.objects.create(
+        meeting=meeting, name="Frederik Bewer", affiliation="Stadt Angermünde", bio="Bürgermeister"
+    )
+    services.add_agenda_item(meeting=meeting, title="Begrüßung")
+    yield meeting
+    cache.clear()
+
+
+def _register(page, base_url, meeting, *, name, email):
+    page.goto(f"{base_url}/sitzungen/veranstaltungen/{meeting.pk}/")
+    form = page.locator("form.registration-form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=organisation]").fill("Kiezladen")
+    form.locator("input[name=consent]").check()
+    # People take a moment to fill the form; the server refuses faster submissions.
+    page.wait_for_timeout(1200)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.url.endswith(f"/sitzungen/veranstaltungen/{meeting.pk}/anmelden/danke/")
+
+
+def _link(address, path_part):
+    for message in reversed(mail.outbox):
+        if message.to == [address]:
+            match = re.search(rf"https?://\S+/{path_part}/", message.body)
+            if match:
+                return match.group(0)
+    raise AssertionError(f"no mail to {address} with a link to {path_part}")
+
+
+def _local(url, base_url):
+    # Mails carry SITE_URL; the browser talks to the live server.
+    return base_url + re.sub(r"^https?://[^/]+", "", url)
+
+
+def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(event, demo, page):
+    page.goto(f"{demo}/")
+    assert_accessible(page)
+    page.goto(f"{demo}/sitzungen/veranstaltungen/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Leerstand als Chance").click()
+    assert "Frederik Bewer" in page.content()
+    assert_accessible(page)
+
+    _register(page, demo, event, name="Kim Gast", email="kim@example.org")
+    assert_accessible(page)
+    page.goto(_local(_link("kim@example.org", "bestaetigen"), demo))
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    kim = Registration.objects.get(email="kim@example.org")
+    assert kim.status == RegistrationStatus.CONFIRMED
+    assert any(m.to == ["kim@example.org"] and m.attachments for m in mail.outbox)
+
+    # The event is full now: the next person lands on the waiting list.
+    _register(page, demo, event, name="Lea Warte", email="lea@example.org")
+    page.goto(_local(_link("lea@example.org", "bestaetigen"), demo))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert Registration.objects.get(email="lea@example.org").status == RegistrationStatus.WAITING
+
+    # Kim cancels through the link in the confirmation mail, on a phone.
+    page.set_viewport_size(PHONE)
+    page.goto(_local(_link("kim@example.org", "absagen"), demo))
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert Registration.objects.get(pk=kim.pk).status == RegistrationStatus.CANCELLED
+    lea = Registration.objects.get(email="lea@example.org")
+    assert lea.status == RegistrationStatus.CONFIRMED
+    promoted = [m for m in mail.outbox if m.to == ["lea@example.org"] and m.attachments]
+    assert len(promoted) == 1
+    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/")
+    assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
+
+
+def test_staff_check_people_in_at_the_door_on_a_phone(event, demo, page):
+    Registration.objects.create(
+        meeting=event,
+        name="Kim Gast",
+        email="kim@example.org",
+        status=RegistrationStatus.CONFIRMED,
+        token="kim-token-" + "x" * 30,
+        consent_text="Einverstanden.",
+    )
+    login(page, demo, V_EXTERN)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/einlass/")
+    assert_accessible(page)
+    page.locator("main form.check-in-search input[name=q]").fill("kim")
+    with page.expect_navigation():
+        page.locator("main form.check-in-search button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator(".check-in-row button[type=submit]").click()
+    assert Registration.objects.get(email="kim@example.org").checked_in_at is not None
+    assert page.locator(".check-in-row.is-checked-in").count() == 1
+    # Nothing on the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/anmeldungen/")
+    assert_accessible(page)

@@ -1,0 +1,364 @@
+"""The public face: home page, events list, event page with its documentation, and the
+staff pages for registrations (list, door check-in, CSV) per persona."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from bodies.access import Visibility
+from bodies.services import record_decision
+from meetings import services
+from meetings.models import (
+    EventDocument,
+    MeetingKind,
+    MinuteSection,
+    RecommendationLevel,
+    RegistrationStatus,
+)
+from tests.bodies.test_access import EXPECTED
+from tests.conftest import PERSONAS
+from tests.factories import XSS, BodyFactory
+from tests.html import assert_valid_html
+from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories_events import EventFactory, RegistrationFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+# Who sees registrants' names and addresses: the AKS staff (and the superuser).
+STAFF = {"v_extern", "v_intern", "superuser"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    # The registration rate limit counts in the process-wide cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _login(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _past(**kwargs):
+    start = timezone.now() - datetime.timedelta(days=3)
+    return EventFactory(
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        registration_closes_at=start - datetime.timedelta(hours=1),
+        **kwargs,
+    )
+
+
+# --- who sees what -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+@pytest.mark.parametrize("level", Visibility.values)
+def test_event_pages_follow_the_kernel(client, persona, name, level):
+    body = BodyFactory()
+    meeting = EventFactory(body=body, visibility=level, title="Dialog Matrix")
+    user = persona(name, body=body)
+    _login(client, user)
+    expected = level in EXPECTED[name]
+
+    detail = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
+    assert detail.status_code == (200 if expected else 404)
+    listed = client.get(reverse("meetings:event_list"))
+    assert (reverse("meetings:event_detail", args=[meeting.pk]) in listed.content.decode()) is (
+        expected
+    )
+    register = client.post(reverse("meetings:event_register", args=[meeting.pk]), {})
+    assert register.status_code == (400 if expected else 404)
+    if expected:
+        assert_valid_html(detail)
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_registrant_data_is_seen_by_staff_only(client, persona, name):
+    body = BodyFactory()
+    meeting = EventFactory(body=body)
+    guest = RegistrationFactory(meeting=meeting, email="geheim@example.org")
+    user = persona(name, body=body)
+    _login(client, user)
+    pages = [
+        reverse("meetings:event_registrations", args=[meeting.pk]),
+        reverse("meetings:event_check_in", args=[meeting.pk]),
+        reverse("meetings:event_registrations_csv", args=[meeting.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        if name in STAFF:
+            assert response.status_code == 200
+            assert "geheim@example.org" in response.content.decode() or url.endswith("einlass/")
+        elif name == "anonymous":
+            assert response.status_code == 302 and "anmelden" in response["Location"]
+        else:
+            assert response.status_code == 403
+    check_in = client.post(pages[1], {"registration": guest.pk})
+    guest.refresh_from_db()
+    assert (guest.checked_in_at is not None) is (name in STAFF)
+    assert check_in.status_code in ((302,) if name in STAFF else (302, 403))
+    public = client.get(reverse("meetings:event_detail", args=[meeting.pk])).content.decode()
+    assert "geheim@example.org" not in public
+    assert (reverse("meetings:event_registrations", args=[meeting.pk]) in public) is (name in STAFF)
+
+
+def test_staff_pages_of_a_hidden_event_answer_404(client, make_user):
+    from aks.accounts import roles
+
+    meeting = EventFactory(visibility=Visibility.ADMIN_INTERNAL)
+    client.force_login(make_user(roles.V_EXTERN))
+    for name in ("event_registrations", "event_check_in", "event_registrations_csv"):
+        assert client.get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 404
+
+
+def test_a_meeting_that_is_no_event_has_no_event_page(client):
+    meeting = MeetingFactory(kind=MeetingKind.JOUR_FIXE)
+    assert client.get(reverse("meetings:event_detail", args=[meeting.pk])).status_code == 404
+
+
+# --- event page ----------------------------------------------------------------------------
+
+
+def test_the_event_page_shows_speakers_place_and_programme(client):
+    meeting = EventFactory(online_url="https://meet.example.org/dialog")
+    SpeakerFactory(meeting=meeting, name="Wolf-Christian Strauss", affiliation="Difu")
+    services.add_agenda_item(meeting=meeting, title="Begrüßung")
+    services.add_agenda_item(
+        meeting=meeting, title="Interne Vorbesprechung", visibility=Visibility.TEAM
+    )
+
+    response = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
+    content = response.content.decode()
+    assert_valid_html(response)
+    assert "Wolf-Christian Strauss" in content and "Difu" in content
+    assert "https://meet.example.org/dialog" in content
+    assert "Begrüßung" in content
+    assert "Interne Vorbesprechung" not in content
+    assert 'name="website"' in content and 'name="started"' in content
+
+
+def test_afterwards_it_shows_recording_slides_and_visible_recommendations(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = _past(recording_url="https://video.example.org/dialog-1")
+    document = EventDocument(meeting=meeting, title=f"Folien {XSS}")
+    document.file.save("folien.pdf", ContentFile(b"%PDF-1.4 demo"), save=True)
+    minutes = services.minutes_for(meeting)
+    services.add_entry(
+        minutes=minutes,
+        section=MinuteSection.RECOMMENDATION,
+        level=RecommendationLevel.MUNICIPAL,
+        text="Leerstand aktiv vermitteln",
+    )
+    services.add_entry(
+        minutes=minutes,
+        section=MinuteSection.RECOMMENDATION,
+        level=RecommendationLevel.STATE,
+        text="Geheime Empfehlung",
+        visibility=Visibility.TEAM,
+    )
+    services.add_entry(minutes=minutes, section=MinuteSection.DISCUSSION, text="Diskussion")
+
+    response = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
+    content = response.content.decode()
+    assert_valid_html(response)
+    assert "https://video.example.org/dialog-1" in content
+    assert "Leerstand aktiv vermitteln" in content
+    assert "Geheime Empfehlung" not in content
+    assert "Diskussion" not in content
+    download = client.get(reverse("meetings:event_document", args=[meeting.pk, document.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_slides_of_a_hidden_event_answer_404(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = _past(visibility=Visibility.TEAM)
+    document = EventDocument(meeting=meeting, title="Folien")
+    document.file.save("folien.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    url = reverse("meetings:event_document", args=[meeting.pk, document.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_slide_file_must_be_a_presentation(settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    settings.MEDIA_ROOT = tmp_path
+    document = EventDocument(meeting=EventFactory(), title="Skript")
+    document.file.save("skript.exe", ContentFile(b"MZ"), save=False)
+    with pytest.raises(ValidationError):
+        document.full_clean()
+
+
+def test_a_full_event_says_so_and_still_takes_registrations(client):
+    meeting = EventFactory(capacity=1)
+    RegistrationFactory(meeting=meeting)
+    response = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
+    assert response.context["seats"].free == 0
+    assert "form" in response.context
+
+
+# --- events list ---------------------------------------------------------------------------
+
+
+def test_the_list_shows_upcoming_events_first_and_filters(client):
+    soon = EventFactory(title="Bald", start=timezone.now() + datetime.timedelta(days=2))
+    later = EventFactory(
+        title="Später",
+        kind=MeetingKind.PUBLIC_ASSEMBLY,
+        start=timezone.now() + datetime.timedelta(days=20),
+    )
+    past = _past(title="Vorbei")
+    MeetingFactory(title="Arbeitsgruppe", kind=MeetingKind.WORKING_GROUP)
+
+    listed = client.get(reverse("meetings:event_list"))
+    assert_valid_html(listed)
+    assert list(listed.context["page"].object_list) == [soon, later]
+    past_list = client.get(reverse("meetings:event_list"), {"when": "past"})
+    assert list(past_list.context["page"].object_list) == [past]
+    everything = client.get(reverse("meetings:event_list"), {"when": ""})
+    assert set(everything.context["page"].object_list) == {soon, later, past}
+    by_kind = client.get(reverse("meetings:event_list"), {"kind": MeetingKind.PUBLIC_ASSEMBLY})
+    assert list(by_kind.context["page"].object_list) == [later]
+    by_date = client.get(
+        reverse("meetings:event_list"),
+        {"when": "", "date_from": timezone.localdate(later.start).isoformat()},
+    )
+    assert list(by_date.context["page"].object_list) == [later]
+
+
+def test_the_list_filters_by_series(client):
+    from meetings.models import MeetingSeries, Recurrence
+
+    body = BodyFactory()
+    series = MeetingSeries.objects.create(
+        body=body,
+        title="Wandel. Machen. Vor Ort.",
+        kind=MeetingKind.PUBLIC_EVENT,
+        recurrence=Recurrence.MONTHLY,
+        weekday=3,
+        week_of_month=4,
+        start_time=datetime.time(18),
+        starts_on=timezone.localdate(),
+    )
+    in_series = EventFactory(body=body, series=series)
+    EventFactory()
+    response = client.get(reverse("meetings:event_list"), {"series": series.pk})
+    assert list(response.context["page"].object_list) == [in_series]
+
+
+# --- home page ---------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_public_events_decisions_tracker_and_map(client):
+    body = BodyFactory()
+    event = EventFactory(body=body, title="Offene Versammlung im Kiez")
+    EventFactory(body=body, title="Interne Veranstaltung", visibility=Visibility.TEAM)
+    record_decision(body=body, title="Öffentlicher Beschluss", decided_on=timezone.localdate())
+    record_decision(
+        body=body,
+        title="Interner Beschluss",
+        decided_on=timezone.localdate(),
+        visibility=Visibility.ADMIN_INTERNAL,
+    )
+
+    response = client.get(reverse("portal:home"))
+    content = response.content.decode()
+    assert_valid_html(response)
+    assert reverse("meetings:event_detail", args=[event.pk]) in content
+    assert "Interne Veranstaltung" not in content
+    assert "Öffentlicher Beschluss" in content and "Interner Beschluss" not in content
+    assert reverse("meetings:tracker") in content
+    assert reverse("spaces:map") in content
+    assert reverse("meetings:event_list") in content
+
+
+# --- staff pages ---------------------------------------------------------------------------
+
+
+def test_the_registration_list_groups_by_status(client, make_user):
+    from aks.accounts import roles
+
+    meeting = EventFactory(capacity=1)
+    RegistrationFactory(meeting=meeting, name="Anna Sitz")
+    RegistrationFactory(
+        meeting=meeting, name="Ben Warte", status=RegistrationStatus.WAITING, position=1
+    )
+    client.force_login(make_user(roles.V_INTERN))
+    response = client.get(reverse("meetings:event_registrations", args=[meeting.pk]))
+    assert_valid_html(response)
+    content = response.content.decode()
+    assert "Anna Sitz" in content and "Ben Warte" in content
+
+
+def test_the_door_list_finds_and_checks_in_and_undoes(client, make_user):
+    from aks.accounts import roles
+
+    meeting = EventFactory(capacity=5)
+    anna = RegistrationFactory(meeting=meeting, name="Anna Sitz")
+    RegistrationFactory(meeting=meeting, name="Ben Platz")
+    RegistrationFactory(
+        meeting=meeting, name="Cem Warte", status=RegistrationStatus.WAITING, position=1
+    )
+    client.force_login(make_user(roles.V_EXTERN))
+    url = reverse("meetings:event_check_in", args=[meeting.pk])
+
+    found = client.get(url, {"q": "anna"})
+    assert_valid_html(found)
+    assert [r.name for r in found.context["rows"]] == ["Anna Sitz"]
+    assert "Cem Warte" not in client.get(url).content.decode()
+    response = client.post(url, {"registration": anna.pk, "q": "anna"})
+    assert response.status_code == 302 and response["Location"].endswith("?q=anna")
+    anna.refresh_from_db()
+    assert anna.checked_in_at is not None
+    client.post(url, {"registration": anna.pk, "undo": "1"})
+    anna.refresh_from_db()
+    assert anna.checked_in_at is None
+
+
+def test_the_csv_lists_everyone_and_defuses_formulas(client, make_user):
+    from aks.accounts import roles
+
+    meeting = EventFactory()
+    RegistrationFactory(meeting=meeting, name="=HYPERLINK(1)", organisation="@böse")
+    client.force_login(make_user(roles.V_INTERN))
+    response = client.get(reverse("meetings:event_registrations_csv", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and "'@böse" in text
+
+
+# --- queries do not grow ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_list_and_detail_queries_do_not_grow(
+    client, make_user, django_assert_max_num_queries, size
+):
+    from aks.accounts import roles
+
+    meeting = EventFactory(capacity=size * 2)
+    for i in range(size):
+        EventFactory()
+        SpeakerFactory(meeting=meeting)
+        RegistrationFactory(meeting=meeting)
+        services.add_agenda_item(meeting=meeting, title=f"Punkt {i}")
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("meetings:event_list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("meetings:event_detail", args=[meeting.pk])).status_code == 200
+    client.force_login(make_user(roles.V_INTERN))
+    for name in ("event_registrations", "event_check_in", "event_registrations_csv"):
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("portal:home")).status_code == 200
