@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -161,6 +162,9 @@ class Meeting(models.Model):
         help_text=_("Leave empty if people do not register for this meeting."),
     )
     recording_url = models.URLField(_("recording"), blank=True)
+    # OParl publishes when each object was created and last changed.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"
@@ -234,6 +238,9 @@ class AgendaItem(models.Model):
     workstreams = models.ManyToManyField(
         Workstream, verbose_name=_("workstreams"), blank=True, related_name="agenda_items"
     )
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "meeting__body_id"
