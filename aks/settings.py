@@ -5,6 +5,7 @@ tasks executed eagerly in-process. ``DATABASE_URL`` switches to PostgreSQL,
 ``REDIS_URL`` to a real Celery broker, ``DJANGO_DEBUG=false`` to production rules.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "axes",
     "simple_history",
     "aks.accounts",
     "aks.mail",
@@ -65,6 +67,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised in authentication into
+    # the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aks.urls"
@@ -105,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and access --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "bodies.access.AccessBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -113,6 +121,22 @@ AUTHENTICATION_BACKENDS = [
 # handled by the access kernel's "public" level instead.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
+
+# Login throttling (django-axes): after 5 failed logins for one e-mail address from
+# one client address, that pair is locked for 15 minutes; a successful login resets.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (it holds the e-mail address); axes would
+# otherwise look for the model's USERNAME_FIELD, "email", and count no one.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "aks.accounts.network.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (compose:
+# the TLS proxy in front of gunicorn = 1). 0 trusts no forwarded address at all.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -221,6 +245,9 @@ DEFAULT_FROM_EMAIL = env.str(
 # --- Security ---------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Uploads (event slides): at most this many bytes in memory before Django spools to
+# disk; the size limit per file is checked by the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -250,3 +277,22 @@ AKS_PAGE_SIZE = 50
 # markers show on a plain background and the browser contacts no other server.
 SPACES_TILE_URL = env.str("SPACES_TILE_URL", default="")
 SPACES_TILE_ATTRIBUTION = env.str("SPACES_TILE_ATTRIBUTION", default="")
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own
+# static files; no inline script anywhere (htmx runs with inline styles turned off,
+# see base.html). Map tiles may come from the configured tile server.
+_TILE_ORIGIN = "/".join(SPACES_TILE_URL.split("/")[:3]) if SPACES_TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from aks.accounts.network import client_ip
 from bodies.access import get_visible_or_404
 from spaces.views import csv_safe
 
@@ -73,22 +74,13 @@ def _staff_event(request, pk) -> tuple[Meeting, HttpResponse | None]:
     raise PermissionDenied
 
 
-def _client_ip(request) -> str:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy's; the proxy is trusted to set
-    # the first X-Forwarded-For entry (as SECURE_PROXY_SSL_HEADER already trusts it).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and not settings.DEBUG:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _rate_limited(request) -> bool:
     """True once an address sent more registrations in the window than allowed.
 
     A counter in Django's cache per address; good enough against a script, and with a
     shared cache (Redis) it holds across processes too."""
     limit, window = getattr(settings, "MEETINGS_REGISTRATION_RATE", (10, 600))
-    key = f"meetings:registration-rate:{_client_ip(request)}"
+    key = f"meetings:registration-rate:{client_ip(request)}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
