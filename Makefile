@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate translations messages worker beat vendor clean
+.PHONY: run test lint migrate translations messages worker beat vendor clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ worker: $(VENV)/.installed
 
 beat: $(VENV)/.installed
 	$(BIN)/celery -A aks beat --loglevel=info
+
+# Load test on PostgreSQL (scale-1 bulk district, gunicorn, wrk): writes var/bench.json.
+# BENCH_DATABASE_URL picks the database (default postgres://postgres@127.0.0.1:5432/aks_bench).
+bench: $(VENV)/.installed translations
+	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Developers only (needs GNU gettext): refresh the German catalogue from the code.
 messages: $(VENV)/.installed

@@ -138,6 +138,10 @@ AXES_VERBOSE = False
 # the TLS proxy in front of gunicorn = 1). 0 trusts no forwarded address at all.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 
+# Reverting in the admin would be a plain save past the services (poll results, the
+# space lifecycle, the lock on approved minutes); history is for reading only.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -207,6 +211,7 @@ CELERY_BEAT_SCHEDULE = {
     "scan-due": {"task": "meetings.tasks.scan_due", "schedule": 3600.0},
     "extend-series": {"task": "meetings.tasks.extend_series", "schedule": 86400.0},
     "purge-registrations": {"task": "meetings.tasks.purge_registrations", "schedule": 86400.0},
+    "apply-retention": {"task": "aks.portal.tasks.apply_retention", "schedule": 86400.0},
 }
 
 # Where the platform is reached from outside: links in mails and calendar feeds.

@@ -1,14 +1,26 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Body,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    Decision,
     Membership,
     Organisation,
     Person,
+    Poll,
 )
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Shows an object's change history; never reverts to an old version, because a
+    revert is a plain save that skips the services (a poll's result, the space
+    lifecycle, the lock on approved minutes)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 @admin.register(Organisation)
@@ -43,7 +55,7 @@ class BodyAdmin(GuardedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = [
         "person",
         "body",
@@ -71,3 +83,22 @@ class BodyGroupObjectPermissionAdmin(admin.ModelAdmin):
     list_display = ["content_object", "group", "permission"]
     list_filter = ["permission", "group"]
     search_fields = ["content_object__name", "group__name"]
+
+
+@admin.register(Poll)
+class PollAdmin(AuditedAdmin):
+    list_display = ["title", "body", "kind", "counting", "secret", "status", "visibility"]
+    list_filter = ["status", "kind", "counting", "secret", "visibility", "body"]
+    search_fields = ["title", "motion", "body__name"]
+    autocomplete_fields = ["body", "elects_into"]
+    # Opening, closing and counting go through bodies.services.
+    readonly_fields = ["status", "opened_at", "closed_at", "adopted", "result_text", "created_at"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(AuditedAdmin):
+    list_display = ["__str__", "body", "decided_on", "status", "visibility"]
+    list_filter = ["status", "visibility", "year", "body"]
+    search_fields = ["title", "text", "body__name"]
+    autocomplete_fields = ["body", "poll"]
+    readonly_fields = ["created_at", "updated_at"]

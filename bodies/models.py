@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from .access import Visibility, VisibleQuerySet
 
@@ -213,6 +214,9 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Audit trail (issue #8): who changed a term, role or voting right, and when.
+    history = HistoricalRecords()
+
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -366,6 +370,10 @@ class Poll(models.Model):
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Audit trail (issue #8). The poll itself only: see the note above ``Participation``
+    # for why its ballots have no history.
+    history = HistoricalRecords()
+
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"
     visibility_parent = "body"
@@ -489,6 +497,12 @@ class Entitlement(models.Model):
         return str(self.person or self.organisation)
 
 
+# No ``HistoricalRecords`` on ``Participation`` or ``Vote``, ever. A secret ballot is
+# secret because nothing joins a ``Participation`` to its ``Vote``: the vote has a
+# random id and no time. History rows carry ``history_date`` and an increasing
+# ``history_id`` written in the same transaction as the participation, so they would
+# join the two again by timestamp and order. Open ballots keep voter and time on the
+# ``Vote`` row itself and need no separate trail.
 class Participation(models.Model):
     """That a voter took part in a secret poll, stored apart from what they chose."""
 
@@ -584,6 +598,9 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Audit trail (issue #8): a decision's text and status are the record of the body.
+    history = HistoricalRecords()
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"

@@ -13,6 +13,8 @@ from .models import (
     MeetingSeries,
     MinuteEntry,
     Minutes,
+    TopicOption,
+    TopicSurvey,
 )
 
 
@@ -159,3 +161,18 @@ class RegistrationAdmin(admin.ModelAdmin):
 @admin.register(RegistrationCount)
 class RegistrationCountAdmin(admin.ModelAdmin):
     list_display = ["meeting", "confirmed", "checked_in", "cancelled", "waiting", "purged_at"]
+
+
+class TopicOptionInline(admin.TabularInline):
+    model = TopicOption
+    extra = 0
+
+
+@admin.register(TopicSurvey)
+class TopicSurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "series", "status", "opened_at", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "series__title"]
+    inlines = [TopicOptionInline]
+    # Votes are counted through the survey service; who voted stays out of the admin.
+    readonly_fields = ["status", "opened_at", "closed_at", "created_by"]

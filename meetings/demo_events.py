@@ -3,8 +3,13 @@ events (speakers, recording, recommendations, the counts kept after the registra
 data was deleted) and two upcoming ones with registrations and a waiting list; the
 upcoming open assembly of the Trägerverein takes registrations too.
 
-Idempotent: events are keyed by series and title, registrations by event and address;
-dates are set relative to the day of the first run.
+The room and the series (issue #7, second part): a topic survey of the dialog series
+with some votes, a commitment recorded in the room at the big public assembly that waits
+for the staff check, and recommendations collected live at the latest past event.
+
+Idempotent: events are keyed by series and title, registrations by event and address,
+the survey by series and title, the room's commitment by meeting and text; dates are set
+relative to the day of the first run.
 """
 
 import datetime
@@ -14,10 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bodies.access import Visibility
-from bodies.models import Body
+from bodies.models import Body, Organisation
 
 from .demo import _at
 from .models import (
+    Commitment,
     Meeting,
     MeetingKind,
     MeetingSeries,
@@ -29,8 +35,14 @@ from .models import (
     RegistrationCount,
     RegistrationStatus,
     Speaker,
+    SurveyStatus,
+    TopicOption,
+    TopicSurvey,
+    TopicVote,
 )
+from .room import record_commitment
 from .services import add_agenda_item, add_entry, minutes_for
+from .surveys import create_survey
 
 SERIES_TITLE = "Wandel. Machen. Vor Ort."
 ONLINE = "https://meet.example.org/wandel-machen-vor-ort"
@@ -92,8 +104,33 @@ RECOMMENDATIONS = {
             "Erbbaurecht als Regelfall für gemeinwohlorientierte Träger.",
         ),
         (RecommendationLevel.FEDERAL, "Gemeinnützigkeit für Wohnprojekte steuerlich anerkennen."),
+        # Collected live on the staff's laptop during the event.
+        (
+            RecommendationLevel.MUNICIPAL,
+            "Eine Anlaufstelle im Bezirksamt für gemeinschaftliche Wohnprojekte einrichten.",
+        ),
+        (
+            RecommendationLevel.STATE,
+            "Landeseigene Liegenschaften zu leistbaren Preisen an Kommunen weitergeben.",
+        ),
     ],
 }
+
+SURVEY_TITLE = "Welche Themen als Nächstes?"
+SURVEY_QUESTION = "Welche Fragen soll die Dialogreihe in den nächsten Monaten aufgreifen?"
+# Seed 004: the topics still to come, prioritised by a survey.
+SURVEY_TOPICS = [
+    "Wie werden Gemeinwohl-Angebote finanziell tragfähig?",
+    "Wie kann Boden ökologisch genutzt und aufgewertet werden?",
+    "Wie können Sharing-Strukturen auch auf dem Land (wieder) funktionieren?",
+    "Wie kann man demokratische Beteiligung auf dem Land attraktiver machen?",
+    "Wie lassen sich nachhaltige und leistbare Wohnumfelder gestalten?",
+]
+
+ROOM_COMMITMENT = (
+    "Die Bezirksstadträtin sagt zu: Das Bezirksamt legt bis Ende März eine Liste aller "
+    "bezirkseigenen Flächen vor, die für Zwischennutzungen in Frage kommen."
+)
 
 # (title, days from today, capacity, confirmed, waiting, pending)
 UPCOMING = [
@@ -209,6 +246,9 @@ def seed_events() -> dict[str, int]:
         meeting, created = _event(series, title, days, capacity)
         _speakers(meeting)
         _programme(meeting)
+        if not created:
+            # Added to the demo later: recommendations missing from an earlier run.
+            _missing_recommendations(meeting)
         if created:
             meeting.status = MeetingStatus.HELD
             meeting.recording_url = "https://video.example.org/wandel-machen-vor-ort/" + str(
@@ -244,7 +284,66 @@ def seed_events() -> dict[str, int]:
         assembly.registration_closes_at = assembly.start - datetime.timedelta(hours=2)
         assembly.capacity = 120
         assembly.save(update_fields=["registration_closes_at", "capacity"])
+    _survey(series)
+    _room_commitment()
     return {
         "public events": Meeting.objects.filter(series=series).count(),
         "registrations": Registration.objects.count(),
+        "topic surveys": TopicSurvey.objects.count(),
+        "commitments waiting for the check": Commitment.objects.filter(
+            checked_at__isnull=True
+        ).count(),
     }
+
+
+def _missing_recommendations(meeting: Meeting) -> None:
+    minutes = minutes_for(meeting)
+    if minutes.is_locked:
+        return
+    known = set(minutes.entries.values_list("text", flat=True))
+    for level, text in RECOMMENDATIONS.get(meeting.title, []):
+        if text not in known:
+            add_entry(minutes=minutes, section=MinuteSection.RECOMMENDATION, level=level, text=text)
+
+
+def _survey(series: MeetingSeries) -> None:
+    """An open survey with votes of the confirmed registrants; no mails from the demo."""
+    survey = TopicSurvey.objects.filter(series=series, title=SURVEY_TITLE).first()
+    if survey is None:
+        survey = create_survey(
+            series=series, title=SURVEY_TITLE, question=SURVEY_QUESTION, options=SURVEY_TOPICS
+        )
+        survey.status = SurveyStatus.OPEN
+        survey.opened_at = timezone.now()
+        survey.save(update_fields=["status", "opened_at"])
+    options = list(TopicOption.objects.filter(survey=survey).order_by("position"))
+    voters = Registration.objects.filter(
+        meeting__series=series, status=RegistrationStatus.CONFIRMED
+    ).order_by("pk")
+    for index, registration in enumerate(voters[:5]):
+        if TopicVote.objects.filter(survey=survey, registration=registration).exists():
+            continue
+        vote = TopicVote.objects.create(survey=survey, registration=registration)
+        # Soil and housing are what most people want; each ballot approves of two or three.
+        picks = {1, 4, index % len(options)}
+        vote.options.set([options[i] for i in sorted(picks)])
+
+
+def _room_commitment() -> None:
+    """Said at the big public assembly, typed on the chair's phone, not yet checked."""
+    assembly = Meeting.objects.filter(
+        kind=MeetingKind.PUBLIC_ASSEMBLY, title="Große Versammlung der Bürgerplattform Südost"
+    ).first()
+    district = Organisation.objects.filter(short_name="BA FK").first()
+    if assembly is None or district is None:
+        return
+    if Commitment.objects.filter(meeting=assembly, what=ROOM_COMMITMENT).exists():
+        return
+    record_commitment(
+        meeting=assembly,
+        by=None,
+        organisation=district,
+        promised_by_name="Bezirksstadträtin",
+        what=ROOM_COMMITMENT,
+        due=datetime.date(timezone.localdate().year + 1, 3, 31),
+    )

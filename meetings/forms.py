@@ -12,6 +12,7 @@ from .models import (
     MinuteSection,
     RecommendationLevel,
 )
+from .selectors import presenter_choices
 from .services import not_more_open
 
 # --- minutes, action items, commitments ---
@@ -176,7 +177,7 @@ class AgendaItemForm(forms.Form):
         label=_("Duration (minutes)"), min_value=1, max_value=600, required=False
     )
     presenter = forms.ModelChoiceField(
-        label=_("Presenter"), queryset=Person.objects.order_by("name"), required=False
+        label=_("Presenter"), queryset=Person.objects.none(), required=False
     )
 
     def __init__(self, *args, meeting, parents, **kwargs):
@@ -184,6 +185,7 @@ class AgendaItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.fields["parent"].queryset = parents
+        self.fields["presenter"].queryset = presenter_choices(meeting)
 
     def clean(self):
         data = super().clean()

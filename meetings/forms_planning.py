@@ -10,6 +10,7 @@ from bodies.access import Visibility
 from bodies.models import Person
 
 from .models import Meeting, MeetingSeries, MeetingStatus, Recurrence
+from .selectors import presenter_choices
 from .services import MEETING_TRANSITIONS, not_more_open
 
 
@@ -283,7 +284,9 @@ class AgendaItemEditForm(forms.Form):
             kwargs.setdefault("initial", self._initial(item, choices))
         super().__init__(data, **kwargs)
         self.item = item
-        self.fields["presenter"].queryset = _people()
+        self.fields["presenter"].queryset = presenter_choices(
+            item.meeting, keep_id=item.presenter_id
+        )
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset
 

@@ -520,6 +520,33 @@ class CommitmentStatus(models.TextChoices):
 OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PROMISED, CommitmentStatus.IN_PROGRESS)
 
 
+class CommitmentQuerySet(VisibleQuerySet):
+    def visible_to(self, user):
+        """The kernel's rule, and: a commitment recorded in the room but not yet checked
+        by the staff is seen only by the staff and by whoever runs its body (the chair
+        who recorded it). Asked here, every list, page, count, export and the OParl
+        organisations that go through ``visible_to`` leave it out until it is checked."""
+        return super().visible_to(user).filter(_checked_or_runs_q(user))
+
+
+def _checked_or_runs_q(user) -> Q:
+    from bodies.access import is_active_user, is_staff
+    from bodies.models import Membership, MembershipRole
+
+    if is_active_user(user) and (user.is_superuser or is_staff(user)):
+        return Q()
+    q = Q(checked_at__isnull=False)
+    if is_active_user(user):
+        q |= models.Exists(
+            Membership.objects.active().filter(
+                person__user=user,
+                body_id=models.OuterRef("meeting__body_id"),
+                role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY],
+            )
+        )
+    return q
+
+
 class Commitment(models.Model):
     """A Zusage: who promised what, at which meeting, due when; kept or broken."""
 
@@ -547,9 +574,32 @@ class Commitment(models.Model):
         default=CommitmentStatus.PROMISED,
     )
     visibility = _visibility_field()
+    # Said aloud in the room and typed on a phone (issue #7): the name as the chair
+    # heard it, when the person is not (yet) in the register.
+    promised_by_name = models.CharField(_("promised by (name)"), max_length=200, blank=True)
+    # Recorded in the room: public only after the staff checked it. Commitments
+    # recorded at the desk, and all older ones, count as checked when they are made.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True, default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
-    objects = VisibleQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()
     body_lookup = "meeting__body_id"
     visibility_parent = "meeting"
 
@@ -561,6 +611,14 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.what[:60]}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    @property
+    def promised_by(self) -> str:
+        return self.person.name if self.person_id else self.promised_by_name
 
 
 class CommitmentNote(models.Model):
@@ -906,3 +964,112 @@ class RegistrationCount(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.confirmed}"
+
+
+# --- Topic surveys of an event series (issue #7) ----------------------------------------
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class TopicSurvey(models.Model):
+    """An approval poll among the registrants of an event series: which topics next?
+
+    Not a ``bodies.Poll``: a poll's roll is a list of ``Entitlement`` rows, each a
+    ``Person`` or a member ``Organisation`` of the body, frozen when it opens, and its
+    ballots point at them. Registrants are neither: they have no account and no
+    ``Person``, only a ``Registration`` with a token, which is deleted some days after
+    its event. Making Persons of them would put strangers into the body's register and
+    keep their names after the deletion. So the survey keeps its own small tables: the
+    voter is the registration (its token is the personal link in their mail), one vote
+    per registration is a database constraint, and a vote outlives the deletion of the
+    registration (it is then anonymous), so the result never changes afterwards.
+
+    As visible as its series; the result is published once the survey is closed."""
+
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("series"),
+        on_delete=models.CASCADE,
+        related_name="topic_surveys",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    question = models.TextField(_("question"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("topic survey")
+        verbose_name_plural = _("topic surveys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:survey_detail", kwargs={"pk": self.pk})
+
+
+class TopicOption(models.Model):
+    survey = models.ForeignKey(TopicSurvey, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("topic"), max_length=300)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["survey", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "label"], name="topic_option_label_unique"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class TopicVote(models.Model):
+    """One registrant's ballot: the topics they approve of.
+
+    The registration is set to NULL when its personal data is deleted: the vote stays
+    counted, and nobody can tell any more whose it was."""
+
+    survey = models.ForeignKey(TopicSurvey, on_delete=models.CASCADE, related_name="votes")
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topic_votes",
+    )
+    options = models.ManyToManyField(TopicOption, verbose_name=_("topics"), related_name="votes")
+    cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("topic vote")
+        verbose_name_plural = _("topic votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "registration"],
+                condition=Q(registration__isnull=False),
+                name="topic_vote_one_per_registration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey}: {self.pk}"

@@ -117,3 +117,19 @@ def view_meetingseries(user, series):
 def view_registrations(user, meeting):
     """Registrants' names and addresses, the door list and the CSV: AKS staff only."""
     return can_view(user, meeting) and is_staff(user)
+
+
+# --- The room, the commitment check, topic surveys (issue #7) ---------------------------
+
+
+@rule("meetings.check_commitment")
+def check_commitment(user, commitment):
+    """Confirm (and correct) a commitment recorded in the room: AKS staff only, the
+    second pair of eyes before it goes on the public tracker."""
+    return can_view(user, commitment) and is_staff(user)
+
+
+@rule("meetings.manage_survey")
+def manage_survey(user, series):
+    """Create, open and close the topic surveys of a series: AKS staff only."""
+    return can_view(user, series) and is_staff(user)

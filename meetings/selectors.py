@@ -204,3 +204,23 @@ def attendance_summary(meeting: Meeting) -> list[tuple[str, int]]:
         .values_list("status", "n")
     )
     return [(label, counts[value]) for value, label in AttendanceStatus.choices if value in counts]
+
+
+def presenter_choices(meeting, *, keep_id: int | None = None):
+    """Who may present an item: the body's current members, whoever is on the
+    meeting's attendance list, people with a staff account, and the present choice.
+    Not every person of the district: that list grows into thousands of options."""
+    from django.db.models import Q
+
+    from aks.accounts import roles
+    from bodies.models import Membership, Person
+
+    members = Membership.objects.active().filter(body_id=meeting.body_id).values("person_id")
+    condition = (
+        Q(pk__in=members)
+        | Q(attendances__meeting=meeting)
+        | Q(user__groups__name__in=roles.STAFF, user__is_active=True)
+    )
+    if keep_id:
+        condition |= Q(pk=keep_id)
+    return Person.objects.filter(condition).distinct().order_by("name")

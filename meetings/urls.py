@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("meetings.urls_documents")),
     path("", include("meetings.urls_calendar")),
     path("", include("meetings.urls_events")),
+    path("", include("meetings.urls_public")),
 ]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OparlConfig(AppConfig):
     name = "oparl"
     verbose_name = "OParl"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

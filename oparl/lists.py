@@ -1,9 +1,13 @@
 """External object lists: filters, stable order, pages and their links (OParl 2.5).
 
 A list is made of one or more parts, each a queryset of one kind of row (the
-organisation list holds bodies and organisations). Rows are ordered by kind, then
-primary key, which never changes; several parts are paged together with one SQL
-``UNION``, so every page costs the same few queries however long the list is.
+organisation list holds bodies and organisations). Rows are ordered by part (the
+parts are given in the order of their kinds), then primary key, which never
+changes; several parts are paged together with one SQL ``UNION``, so every page
+costs the same few queries however long the list is.
+
+With ``modified_since`` a list also holds the deleted objects matching the filters
+(OParl 2.5, 2.8): a last part of tombstones, in the order they were written.
 """
 
 import datetime
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import CharField, Value
+from django.db.models import IntegerField, Value
 
 from .errors import OParlError
 
@@ -93,17 +97,21 @@ def _link(request, page: int) -> str:
     return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
 
-def _ids_query(part: Part):
+def _ids_query(part: Part, rank: int):
     return (
         part.queryset.prefetch_related(None)
         .order_by()
-        .annotate(oparl_kind=Value(part.kind, output_field=CharField()))
-        .values_list("oparl_kind", "pk")
+        .annotate(oparl_rank=Value(rank, output_field=IntegerField()))
+        .values_list("oparl_rank", "pk")
     )
 
 
-def render_list(request, parts: list[Part]) -> dict:
+def render_list(request, parts: list[Part], deleted: Part | None = None) -> dict:
+    """One page of the list made of ``parts``; ``deleted``, the tombstones of these
+    kinds, are added only when the client asks with ``modified_since`` (OParl 2.5)."""
     filters = filters_of(request)
+    if deleted is not None and "modified_since" in filters:
+        parts = [*parts, deleted]
     parts = [Part(p.kind, apply_filters(p.queryset, filters), p.serialize) for p in parts]
     limit = _limit(request)
     number = _page_number(request)
@@ -115,9 +123,11 @@ def render_list(request, parts: list[Part]) -> dict:
         rows = list(part.queryset[offset : offset + limit])
         data = part.serialize(rows) if rows else []
     else:
-        combined = _ids_query(parts[0]).union(*(_ids_query(p) for p in parts[1:]), all=True)
+        combined = _ids_query(parts[0], 0).union(
+            *(_ids_query(p, rank) for rank, p in enumerate(parts[1:], start=1)), all=True
+        )
         total = combined.count()
-        keys = list(combined.order_by("oparl_kind", "pk")[offset : offset + limit])
+        keys = list(combined.order_by("oparl_rank", "pk")[offset : offset + limit])
         data = _load(parts, keys)
 
     pages = max(1, -(-total // limit))
@@ -141,16 +151,15 @@ def render_list(request, parts: list[Part]) -> dict:
     }
 
 
-def _load(parts: list[Part], keys: list[tuple[str, int]]) -> list[dict]:
-    """The page's rows, one query (plus prefetches) per kind, in the order of ``keys``."""
-    by_kind = {part.kind: part for part in parts}
-    serialized: dict[tuple[str, int], dict] = {}
-    for kind, part in by_kind.items():
-        pks = [pk for key_kind, pk in keys if key_kind == kind]
+def _load(parts: list[Part], keys: list[tuple[int, int]]) -> list[dict]:
+    """The page's rows, one query (plus prefetches) per part, in the order of ``keys``."""
+    serialized: dict[tuple[int, int], dict] = {}
+    for rank, part in enumerate(parts):
+        pks = [pk for key_rank, pk in keys if key_rank == rank]
         if not pks:
             continue
         rows = list(part.queryset.filter(pk__in=pks))
         rows.sort(key=lambda row: row.pk)
         for row, obj in zip(rows, part.serialize(rows), strict=True):
-            serialized[(kind, row.pk)] = obj
+            serialized[(rank, row.pk)] = obj
     return [serialized[key] for key in keys if key in serialized]

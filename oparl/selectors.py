@@ -114,6 +114,15 @@ def public_spaces():
     return Space.objects.visible_to(PUBLIC)
 
 
+def public_papers():
+    return Decision.objects.visible_to(PUBLIC)
+
+
+def public_places():
+    """Meetings whose place is a free text (no public space): each is its own Location."""
+    return public_meetings().exclude(place="").exclude(space__in=public_spaces())
+
+
 # --- list querysets, with their prefetches ---------------------------------------------
 
 
@@ -235,7 +244,7 @@ def sibling_items(meeting_ids):
 
 def papers(clk: Clock):
     return _stamped(
-        Decision.objects.visible_to(PUBLIC).select_related("body"),
+        public_papers().select_related("body"),
         F("created_at"),
         F("updated_at"),
     ).order_by("pk")
@@ -250,10 +259,7 @@ def spaces(clk: Clock):
 def meeting_places(clk: Clock):
     """Meetings whose place is a free text (no public space): each is its own Location."""
     return _stamped(
-        public_meetings()
-        .exclude(place="")
-        .exclude(space__in=public_spaces())
-        .select_related("body"),
+        public_places().select_related("body"),
         clk.created(),
         clk.modified(),
     ).order_by("pk")

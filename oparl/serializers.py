@@ -415,3 +415,20 @@ def paper(ctx: Context, obj) -> dict:
             **ctx.stamps(obj),
         }
     )
+
+
+# --- Deleted objects -------------------------------------------------------------------
+
+
+def tombstone(ctx: Context, obj) -> dict:
+    """A deleted or depublished object (OParl 2.8): ``id``, ``type`` and ``created`` as
+    published, ``modified`` the time it went, ``deleted``, and whatever the schema
+    requires of every object of its type (``order`` of an AgendaItem)."""
+    return {
+        "id": ctx.absolute(reverse("oparl:system") + obj.key),
+        "type": SCHEMA + obj.type,
+        **obj.extra,
+        "created": ctx.datetime(obj.created or ctx.clock.epoch),
+        "modified": ctx.datetime(obj.deleted_at),
+        "deleted": True,
+    }

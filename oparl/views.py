@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from . import selectors
+from . import selectors, tombstones
 from . import serializers as s
 from .errors import OParlError, error_response, json_response
 from .lists import Part, render_list
@@ -45,7 +45,12 @@ def oparl_view(view):
         except OParlError as error:
             response = error_response(error)
         except Http404:
-            response = error_response(_not_found(request))
+            gone = tombstones.at(request.path.removeprefix(tombstones.endpoint_root()))
+            if gone is None:
+                response = error_response(_not_found(request))
+            else:
+                # Deleted or depublished: still 200, with ``deleted: true`` (OParl 2.8).
+                response = json_response(s.tombstone(ctx, gone))
         else:
             response = json_response(data)
         if response.status_code == 405:
@@ -153,7 +158,9 @@ def _organization_parts(ctx):
 @oparl_view
 def organization_list(request, ctx, body_id):
     _body_or_404(body_id)
-    return render_list(request, _organization_parts(ctx))
+    return render_list(
+        request, _organization_parts(ctx), tombstones.part(ctx, "body", "organisation")
+    )
 
 
 @oparl_view
@@ -174,7 +181,7 @@ def person_list(request, ctx, body_id):
         selectors.persons(ctx.clock),
         lambda rows: [s.person(ctx, row) for row in rows],
     )
-    return render_list(request, [part])
+    return render_list(request, [part], tombstones.part(ctx, "person"))
 
 
 @oparl_view
@@ -190,7 +197,7 @@ def membership_list(request, ctx, body_id):
         selectors.memberships(ctx.clock),
         lambda rows: [s.membership(ctx, row) for row in rows],
     )
-    return render_list(request, [part])
+    return render_list(request, [part], tombstones.part(ctx, "membership"))
 
 
 @oparl_view
@@ -216,7 +223,7 @@ def meeting_list(request, ctx, body_id):
         selectors.meetings(ctx.clock),
         lambda rows: [s.meeting(ctx, row) for row in rows],
     )
-    return render_list(request, [part])
+    return render_list(request, [part], tombstones.part(ctx, "meeting"))
 
 
 @oparl_view
@@ -239,7 +246,7 @@ def agenda_item_list(request, ctx, body_id):
         selectors.agenda_items(ctx.clock),
         lambda rows: _agenda_items_page(ctx, rows),
     )
-    return render_list(request, [part])
+    return render_list(request, [part], tombstones.part(ctx, "agenda_item"))
 
 
 @oparl_view
@@ -253,7 +260,7 @@ def paper_list(request, ctx, body_id):
     part = Part(
         "paper", selectors.papers(ctx.clock), lambda rows: [s.paper(ctx, row) for row in rows]
     )
-    return render_list(request, [part])
+    return render_list(request, [part], tombstones.part(ctx, "paper"))
 
 
 @oparl_view
@@ -326,7 +333,7 @@ def _location_parts(ctx):
 @oparl_view
 def location_list(request, ctx, body_id):
     _body_or_404(body_id)
-    return render_list(request, _location_parts(ctx))
+    return render_list(request, _location_parts(ctx), tombstones.part(ctx, "place", "space"))
 
 
 @oparl_view

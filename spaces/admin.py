@@ -1,6 +1,8 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from bodies.admin import AuditedAdmin
+
 from . import services
 from .models import District, Instrument, Space, SpaceNeed, SpaceStatusChange
 
@@ -32,7 +34,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(GuardedModelAdmin):
+class SpaceAdmin(AuditedAdmin, GuardedModelAdmin):
     list_display = [
         "name",
         "district",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from bodies.access import Visibility, VisibleQuerySet
 from bodies.models import Body, Decision, Organisation
@@ -227,6 +228,10 @@ class Space(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Audit trail (issue #8). Historical rows copy the owner details too; pages show
+    # only which fields changed, and leave out owner fields the reader may not see.
+    history = HistoricalRecords()
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"

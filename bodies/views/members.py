@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import get_visible_or_404
 from ..forms import EndMembershipForm, MemberForm, add_service_errors
+from ..history import may_see_history, membership_history
 from ..models import Body, Membership
 from ..selectors import body_memberships
 from ..services import add_member, end_membership
@@ -47,7 +48,15 @@ def _render(request, body, form, *, failed_end: tuple[int, EndMembershipForm] | 
     return render(
         request,
         "bodies/members.html",
-        {"body": body, "form": form, "current": current, "former": former, "today": today},
+        {
+            "body": body,
+            "form": form,
+            "current": current,
+            "former": former,
+            "today": today,
+            # Chairs manage members too; the audit trail is for staff only.
+            "history": membership_history(body) if may_see_history(request.user) else None,
+        },
     )
 
 

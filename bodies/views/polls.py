@@ -11,6 +11,7 @@ from .. import services
 from ..access import get_visible_or_404
 from ..filters import DecisionFilter
 from ..forms import AnalogCountsForm, PollForm, VoteForm
+from ..history import history_rows, may_see_history
 from ..models import Body, Decision, Poll, PollStatus
 from ..selectors import body_polls as select_body_polls
 from ..selectors import decision_register, poll_turnout, sub_bodies, voter_state
@@ -112,6 +113,8 @@ def _poll_context(request, poll: Poll, vote_form=None) -> dict:
         counts = poll.result.get("counts", {})
         context["result_rows"] = [(o, counts.get(str(o.pk), 0)) for o in options]
         context["result_text"] = services.explain_result(poll, options)
+    if may_see_history(request.user):
+        context["history"] = history_rows(poll)
     return context
 
 
@@ -231,5 +234,6 @@ def decision_detail(request, pk):
             "poll_result": services.explain_result(decision.poll)
             if decision.poll_id and request.user.has_perm("bodies.view_poll", decision.poll)
             else "",
+            "history": history_rows(decision) if may_see_history(request.user) else None,
         },
     )

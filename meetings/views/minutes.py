@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodies.access import get_visible_or_404, leads_body
+from bodies.history import history_rows_for, may_see_history
 from bodies.models import Decision
 
 from .. import selectors, services
@@ -461,7 +462,16 @@ def commitments(request):
                 initial={"status": commitment.status}, prefix=f"c{commitment.pk}"
             )
             commitment.note_form = CommitmentNoteForm(prefix=f"n{commitment.pk}")
-    return render(request, "meetings/commitments.html", {"filter": commitment_filter, "page": page})
+    show_history = may_see_history(request.user)
+    if show_history:
+        histories = history_rows_for(page.object_list)
+        for commitment in page.object_list:
+            commitment.change_history = histories[commitment.pk]
+    return render(
+        request,
+        "meetings/commitments.html",
+        {"filter": commitment_filter, "page": page, "show_history": show_history},
+    )
 
 
 def commitment_add(request, pk):

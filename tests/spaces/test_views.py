@@ -129,9 +129,9 @@ def test_a_space_page_needs_the_same_queries_for_20_and_2000_spaces_and_needs(
     )
     client.force_login(make_user(roles.V_INTERN))
     # session, user, roles | space, instruments, history, change permission,
-    # decisions for the form | needs, their neighbourhoods
+    # decisions for the form | needs, their neighbourhoods | audit trail (staff)
     client.get(reverse("spaces:detail", args=[space.pk]))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("spaces:detail", args=[space.pk]))
     assert response.status_code == 200
 

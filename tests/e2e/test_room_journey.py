@@ -1,0 +1,98 @@
+"""The chair of a large assembly records a commitment on a phone as it is made; the
+staff check it at the desk; it appears on the public tracker."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from bodies.access import Visibility
+from bodies.demo import DEMO_PASSWORD, DEMO_USERS
+from bodies.models import Body, Membership, MembershipRole, Organisation, Person, Side
+from meetings.models import Commitment, Meeting, MeetingKind
+
+from .conftest import PHONE, assert_accessible, login
+
+pytestmark = pytest.mark.e2e
+
+V_EXTERN = next(email for email, _name, role in DEMO_USERS if role == "v-extern")
+CHAIR = "versammlungsleitung@demo.gemeinwohl.example"
+PROMISE = "Prüft bis Ende März alle bezirkseigenen Flächen für Zwischennutzungen."
+
+
+@pytest.fixture
+def assembly(demo):
+    body = Body.objects.get(slug="traegerverein")
+    user = get_user_model()(email=CHAIR, display_name="Aylin Versammlungsleitung")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Membership.objects.create(
+        person=Person.objects.create(name="Aylin Versammlungsleitung", user=user),
+        body=body,
+        role=MembershipRole.CHAIR,
+        side=Side.CIVIL_SOCIETY,
+        start=datetime.date(2024, 1, 1),
+    )
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=30)
+    return Meeting.objects.create(
+        body=body,
+        kind=MeetingKind.PUBLIC_ASSEMBLY,
+        title="Große Versammlung der Bürgerplattform",
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+        place="Aula der Gemeinschaftsschule am Park",
+        visibility=Visibility.PUBLIC,
+    )
+
+
+def test_the_chair_records_a_commitment_on_a_phone_and_staff_make_it_public(
+    assembly, demo, page, browser
+):
+    district = Organisation.objects.get(short_name="BA FK")
+
+    # In the room, on a phone.
+    page.set_viewport_size(PHONE)
+    login(page, demo, CHAIR)
+    page.goto(f"{demo}/sitzungen/{assembly.pk}/saal/")
+    assert_accessible(page)
+    form = page.locator("form.room-form")
+    form.get_by_label("Organisation").select_option(str(district.pk))
+    form.get_by_label("Or the name, if not in the list").or_(
+        form.get_by_label("Oder der Name, falls nicht in der Liste")
+    ).fill("Bezirksstadträtin")
+    form.locator("textarea[name=what]").fill(PROMISE)
+    form.locator("input[name=due]").fill(f"{timezone.localdate().year + 1}-03-31")
+    # Nothing on the page is wider than the phone.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the room page is {width}px wide on a phone"
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator("#room-list-heading ~ ul li", has_text=PROMISE).count() == 1
+    assert_accessible(page)
+    commitment = Commitment.objects.get(meeting=assembly)
+    assert commitment.checked_at is None
+
+    # Not public yet.
+    visitor = browser.new_context(viewport=PHONE, locale="de-DE").new_page()
+    visitor.goto(f"{demo}/sitzungen/zusagen/oeffentlich/")
+    assert PROMISE not in visitor.content()
+
+    # The staff check it at the desk.
+    staff = browser.new_context(locale="de-DE").new_page()
+    login(staff, demo, V_EXTERN)
+    staff.goto(f"{demo}/sitzungen/zusagen/pruefen/")
+    assert_accessible(staff)
+    item = staff.locator(f"#commitment-{commitment.pk}")
+    item.locator("textarea").fill(PROMISE + " Zugesagt von Bezirksstadträtin Clara Müller.")
+    with staff.expect_navigation():
+        item.locator("form.stacked-form button[type=submit]").click()
+    commitment.refresh_from_db()
+    assert commitment.checked_at is not None
+
+    # Now on the public tracker, also on a phone.
+    visitor.goto(f"{demo}/sitzungen/zusagen/oeffentlich/")
+    assert "Zugesagt von Bezirksstadträtin Clara Müller." in visitor.content()
+    assert_accessible(visitor)
+    staff.context.close()
+    visitor.context.close()
