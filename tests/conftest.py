@@ -81,3 +81,16 @@ def eager_tasks():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in the platform's language: a request in another language
+    (LocaleMiddleware activates it for the thread) must not carry over to the next
+    test that renders a form outside a request."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
