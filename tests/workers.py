@@ -14,11 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def require_broker() -> None:
+    from aks.celery import app
+
     if not settings.REDIS_URL:
         reason = "REDIS_URL is not set: no broker for a real worker"
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (CI must run this test)")
         pytest.skip(reason)
+    # A test that forced eager execution and did not restore it would make the
+    # worker tests run in-process and prove nothing.
+    assert not app.conf.task_always_eager, "an earlier test left Celery eager"
 
 
 def shared_database_url() -> str:

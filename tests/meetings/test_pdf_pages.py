@@ -229,13 +229,9 @@ def _long_minutes(size=12):
 
 
 def test_a_long_document_is_rendered_in_the_background(
-    client, settings, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks, eager_tasks
 ):
     settings.MEETINGS_PDF_SYNC_LIMIT = 5
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from aks.celery import app
-
-    app.conf.task_always_eager = True
     meeting, minutes = _long_minutes()
     url = _minutes_url(meeting)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
