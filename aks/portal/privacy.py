@@ -38,6 +38,7 @@ from meetings.models import (
     Commitment,
     CommitmentNote,
     MinuteEntry,
+    Registration,
 )
 
 from .activity import TRACKED
@@ -85,6 +86,21 @@ def export_person_data(*, user=None, person: Person | None = None, reader=None) 
             "exists": CalendarToken.objects.filter(user=user).exists(),
         }
         data["changes_made"] = _changes_made(user)
+    data["event_registrations"] = [
+        {
+            "event": r.meeting.title,
+            "date": _date(r.meeting.start),
+            "name": r.name,
+            "email": r.email,
+            "organisation": r.organisation,
+            "status": r.get_status_display(),
+            "registered_at": _date(r.created_at),
+            "consent_text": r.consent_text,
+        }
+        for r in Registration.objects.filter(_registration_q(user, person))
+        .select_related("meeting")
+        .order_by("created_at", "pk")
+    ]
     if person is None:
         return data
 
@@ -221,6 +237,17 @@ def _open_votes(person: Person, visible) -> list[dict]:
     ]
 
 
+def _registration_q(user, person) -> Q:
+    """Registrations for public events are kept by address, not by account."""
+    addresses = {a.lower() for a in (getattr(user, "email", ""), getattr(person, "email", "")) if a}
+    if not addresses:
+        return Q(pk__in=[])
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    return query
+
+
 def _mail(user) -> list[dict]:
     return [
         {
@@ -306,6 +333,15 @@ def anonymise_person(*, person: Person, by) -> AnonymisationResult:
     new_name = anonymised_name(person)
     texts_changed = _replace_name(old_name, new_name) if len(old_name) >= MIN_NAME_LENGTH else 0
 
+    # Event registrations under the person's addresses keep their place and counts,
+    # but no longer name anyone.
+    registrations = list(Registration.objects.filter(_registration_q(person.user, person)))
+    for registration in registrations:
+        registration.name = new_name
+        # one address per row: an event allows an address only once
+        registration.email = f"anonymised-registration-{registration.pk}@example.invalid"
+        registration.organisation = ""
+    Registration.objects.bulk_update(registrations, ["name", "email", "organisation"])
     person.name = new_name
     person.email = ""
     person.save(update_fields=["name", "email", "updated_at"])

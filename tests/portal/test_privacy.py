@@ -233,3 +233,27 @@ def test_the_own_download_leaves_out_records_the_person_may_not_open(client, wor
     content = client.get(reverse("portal:data_export")).content.decode()
     assert "Interner Beitrag" not in content
     assert "Interner Beitrag" in json.dumps(export_person_data(person=world["person"]))
+
+
+def test_event_registrations_under_the_persons_address_are_exported_and_anonymised():
+    from meetings.models import Registration, RegistrationStatus
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="gast@example.org")
+    person = PersonFactory(user=user)
+    registration = Registration.objects.create(
+        meeting=MeetingFactory(),
+        name="Gast Beispiel",
+        email="Gast@Example.org",
+        organisation="Kiezladen",
+        status=RegistrationStatus.CONFIRMED,
+        token="t-1",
+        consent_text="Ja",
+    )
+    exported = export_person_data(user=user)
+    assert [r["name"] for r in exported["event_registrations"]] == ["Gast Beispiel"]
+    anonymise_person(person=person, by=None)
+    registration.refresh_from_db()
+    assert "Gast" not in registration.name and registration.organisation == ""
+    assert registration.email.endswith("@example.invalid")
+    assert registration.status == RegistrationStatus.CONFIRMED
