@@ -27,9 +27,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from aks.queue import send_on_commit
 from bodies.access import Visibility, is_active_user, levels_for
 from bodies.models import Membership
 
@@ -167,8 +167,7 @@ def request_document(
         timezone.now() - document.created_at > RESEND_AFTER
     )
     if created or stale:
-        document_pk = document.pk
-        transaction.on_commit(lambda: render_document.delay(document_pk))
+        send_on_commit(render_document, document.pk)
         return DocumentRequest(document, source, deferred=True)
     return DocumentRequest(document, source)
 

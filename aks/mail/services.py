@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from aks.queue import try_send
+
 from .models import MailKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -90,15 +92,11 @@ def queue_mail(
 
 
 def publish(pk: int) -> bool:
-    """Hand one queued mail to a worker; a broker that is down is not an error here."""
+    """Hand one queued mail to a worker; a broker that is down leaves the row for
+    flush_outbox."""
     from .tasks import send_message
 
-    try:
-        send_message.delay(pk)
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row for flush_outbox
-        logger.warning("Broker unreachable; outbox message %s waits for the flush", pk)
-        return False
-    return True
+    return try_send(send_message, pk)
 
 
 def deliver(*, pk: int) -> bool:

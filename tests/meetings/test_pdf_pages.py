@@ -405,3 +405,20 @@ def test_the_pdf_is_german_whatever_the_interface_language(client):
     client.cookies["django_language"] = "en"
     text = _pdf_text(client.get(_agenda_url(meeting)))
     assert "Tagesordnung" in text and "Dienstag, 8. Dezember 2026" in text
+
+
+def test_a_long_document_waits_instead_of_failing_when_the_broker_is_down(
+    client, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from meetings.documents import render_document
+
+    settings.MEETINGS_PDF_SYNC_LIMIT = 5
+    monkeypatch.setattr(
+        render_document, "delay", lambda *args: (_ for _ in ()).throw(ConnectionError("down"))
+    )
+    meeting, _minutes = _long_minutes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(_minutes_url(meeting))
+    assert response.status_code == 202
+    row = RenderedDocument.objects.get(meeting=meeting, kind=DocumentKind.MINUTES)
+    assert row.status == RenderStatus.PENDING
