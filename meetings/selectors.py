@@ -224,3 +224,45 @@ def presenter_choices(meeting, *, keep_id: int | None = None):
     if keep_id:
         condition |= Q(pk=keep_id)
     return Person.objects.filter(condition).distinct().order_by("name")
+
+
+def agenda_link_choices(*, meeting: Meeting, user) -> dict:
+    """What ``user`` may link to an item of ``meeting``: objects the user sees, and for
+    polls, decisions and workstreams only those of the meeting's body."""
+    from django.db.models import Q
+
+    from bodies.models import Decision, Poll, Workstream
+    from spaces.models import Space
+
+    return {
+        "polls": Poll.objects.visible_to(user).filter(body_id=meeting.body_id).order_by("title"),
+        "decisions": Decision.objects.visible_to(user)
+        .filter(body_id=meeting.body_id)
+        .select_related("body")
+        .order_by("-decided_on", "-pk"),
+        "spaces": Space.objects.visible_to(user).order_by("name", "pk"),
+        "workstreams": Workstream.objects.visible_to(user)
+        .filter(
+            Q(lead_body_id=meeting.body_id)
+            | Q(
+                pk__in=Workstream.bodies.through.objects.filter(body_id=meeting.body_id).values(
+                    "workstream_id"
+                )
+            )
+        )
+        .order_by("number"),
+    }
+
+
+def planning_bodies(*, user):
+    """The bodies whose meetings ``user`` may plan (the rule ``meetings.add_meeting``
+    for a whole list), in one query."""
+    from bodies.access import is_active_user, is_staff, led_body_ids
+    from bodies.models import Body
+
+    bodies = Body.objects.visible_to(user).order_by("name")
+    if not is_active_user(user):
+        return bodies.none()
+    if user.is_superuser or is_staff(user):
+        return bodies
+    return bodies.filter(pk__in=led_body_ids(user))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from bodies.models import Decision
 
-from . import importer, notifications
+from . import importer, notifications, selectors
 from .models import (
     AgendaItem,
     GuidingQuestion,
@@ -774,34 +774,6 @@ def update_meeting(
 AGENDA_LINKS = ("polls", "decisions", "spaces", "workstreams")
 
 
-def agenda_link_choices(*, meeting: Meeting, user) -> dict:
-    """What ``user`` may link to an item of ``meeting``: objects the user sees, and for
-    polls, decisions and workstreams only those of the meeting's body."""
-    from django.db.models import Q
-
-    from bodies.models import Decision, Poll, Workstream
-    from spaces.models import Space
-
-    return {
-        "polls": Poll.objects.visible_to(user).filter(body_id=meeting.body_id).order_by("title"),
-        "decisions": Decision.objects.visible_to(user)
-        .filter(body_id=meeting.body_id)
-        .select_related("body")
-        .order_by("-decided_on", "-pk"),
-        "spaces": Space.objects.visible_to(user).order_by("name", "pk"),
-        "workstreams": Workstream.objects.visible_to(user)
-        .filter(
-            Q(lead_body_id=meeting.body_id)
-            | Q(
-                pk__in=Workstream.bodies.through.objects.filter(body_id=meeting.body_id).values(
-                    "workstream_id"
-                )
-            )
-        )
-        .order_by("number"),
-    }
-
-
 @transaction.atomic
 def update_agenda_item(
     *,
@@ -819,7 +791,7 @@ def update_agenda_item(
 ) -> AgendaItem:
     """Change an item and its links in one go.
 
-    Links are checked against what ``by`` may choose (:func:`agenda_link_choices`);
+    Links are checked against what ``by`` may choose (:func:`selectors.agenda_link_choices`);
     existing links to objects ``by`` cannot see stay, since the editor could not
     have seen them to remove them. Sub-items more open than the item become as
     restricted as it is.
@@ -839,7 +811,7 @@ def update_agenda_item(
         _("A sub-item cannot be more open than the item it belongs to."),
     )
     chosen = {"polls": polls, "decisions": decisions, "spaces": spaces, "workstreams": workstreams}
-    offered = agenda_link_choices(meeting=meeting, user=by)
+    offered = selectors.agenda_link_choices(meeting=meeting, user=by)
     for name in AGENDA_LINKS:
         wanted = {obj.pk for obj in chosen[name]}
         _ensure(
@@ -865,21 +837,3 @@ def update_agenda_item(
         child.visibility = visibility
     AgendaItem.objects.bulk_update(children, ["visibility"])
     return item
-
-
-def planning_bodies(*, user):
-    """The bodies whose meetings ``user`` may plan (the rule ``meetings.add_meeting``
-    for a whole list), in one query."""
-    from bodies.access import is_active_user, is_staff
-    from bodies.models import Body, Membership, MembershipRole
-
-    bodies = Body.objects.visible_to(user).order_by("name")
-    if not is_active_user(user):
-        return bodies.none()
-    if user.is_superuser or is_staff(user):
-        return bodies
-    return bodies.filter(
-        pk__in=Membership.objects.active()
-        .filter(person__user=user, role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY])
-        .values("body_id")
-    )

@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import services
+from .. import selectors
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ def may_plan_meetings(user) -> bool:
     """Does ``user`` lead or serve at least one body whose meetings they may plan?"""
     if not getattr(user, "is_authenticated", False):
         return False
-    return services.planning_bodies(user=user).exists()
+    return selectors.planning_bodies(user=user).exists()
 
 
 @register.simple_tag

@@ -20,7 +20,7 @@ from bodies.access import get_visible_or_404
 from bodies.forms import add_service_errors
 from spaces.models import Space
 
-from .. import services
+from .. import selectors, services
 from ..forms_planning import (
     WEEK_OF_MONTH_CHOICES,
     AgendaItemEditForm,
@@ -35,7 +35,7 @@ from .meetings import _meeting, _refuse
 
 def _planning_bodies(user):
     """The bodies the user may plan meetings for; nobody without one gets the form."""
-    bodies = services.planning_bodies(user=user)
+    bodies = selectors.planning_bodies(user=user)
     if not bodies.exists():
         raise PermissionDenied
     return bodies
@@ -237,7 +237,7 @@ def agenda_edit(request, pk, item):
     agenda_item.meeting = meeting
     if not request.user.has_perm("meetings.change_agendaitem", agenda_item):
         return _refuse(request)
-    choices = services.agenda_link_choices(meeting=meeting, user=request.user)
+    choices = selectors.agenda_link_choices(meeting=meeting, user=request.user)
     form = AgendaItemEditForm(request.POST or None, item=agenda_item, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from aks.accounts import roles
 from bodies.access import Visibility
 from bodies.models import Poll, Workstream
 from bodies.services import record_decision
-from meetings import services
+from meetings import selectors, services
 from meetings.forms_planning import (
     AgendaItemEditForm,
     MeetingForm,
@@ -364,19 +364,19 @@ def _pks(queryset):
 def test_link_choices_are_the_visible_objects_of_the_meetings_body(linked_world, make_user):
     w = linked_world
     civil = make_user(roles.V_EXTERN)
-    choices = services.agenda_link_choices(meeting=w["meeting"], user=civil)
+    choices = selectors.agenda_link_choices(meeting=w["meeting"], user=civil)
     assert _pks(choices["decisions"]) == {w["decision"].pk}
     assert _pks(choices["polls"]) == {w["poll"].pk}
     assert _pks(choices["spaces"]) == {w["space"].pk}
     assert _pks(choices["workstreams"]) == {w["workstream"].pk, w["joined_workstream"].pk}
     admin = make_user(roles.V_INTERN)
-    choices = services.agenda_link_choices(meeting=w["meeting"], user=admin)
+    choices = selectors.agenda_link_choices(meeting=w["meeting"], user=admin)
     assert _pks(choices["decisions"]) == {w["decision"].pk, w["internal_decision"].pk}
     assert _pks(choices["spaces"]) == {w["space"].pk, w["internal_space"].pk}
 
 
 def _edit(item, user, **changes):
-    choices = services.agenda_link_choices(meeting=item.meeting, user=user)
+    choices = selectors.agenda_link_choices(meeting=item.meeting, user=user)
     data = {
         "title": item.title,
         "description": "",
@@ -447,7 +447,7 @@ def test_the_form_starts_with_the_links_the_editor_sees(linked_world, make_user)
     w = linked_world
     w["item"].decisions.add(w["internal_decision"], w["decision"])
     civil = make_user(roles.V_EXTERN)
-    choices = services.agenda_link_choices(meeting=w["meeting"], user=civil)
+    choices = selectors.agenda_link_choices(meeting=w["meeting"], user=civil)
     form = AgendaItemEditForm(item=w["item"], choices=choices)
     assert form.initial["decisions"] == [w["decision"].pk]
     assert w["internal_decision"].title not in form.as_div()
