@@ -84,7 +84,8 @@ def _limit(request) -> int:
 
 def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # isdigit() alone lets "²" and other non-ASCII digits through to int().
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise OParlError(404, "Diese Listenseite gibt es nicht.", debug=f"page={raw!r}")
     return int(raw)
 
@@ -118,21 +119,25 @@ def render_list(request, parts: list[Part], deleted: Part | None = None) -> dict
     offset = (number - 1) * limit
 
     if len(parts) == 1:
-        part = parts[0]
-        total = part.queryset.count()
-        rows = list(part.queryset[offset : offset + limit])
-        data = part.serialize(rows) if rows else []
+        combined = None
+        total = parts[0].queryset.count()
     else:
         combined = _ids_query(parts[0], 0).union(
             *(_ids_query(p, rank) for rank, p in enumerate(parts[1:], start=1)), all=True
         )
         total = combined.count()
-        keys = list(combined.order_by("oparl_rank", "pk")[offset : offset + limit])
-        data = _load(parts, keys)
 
     pages = max(1, -(-total // limit))
+    # Checked before the page is read: a huge page number must not reach the database
+    # as an offset (it overflows there).
     if number > pages:
         raise OParlError(404, "Diese Listenseite gibt es nicht.", debug=f"page {number} > {pages}")
+    if combined is None:
+        rows = list(parts[0].queryset[offset : offset + limit])
+        data = parts[0].serialize(rows) if rows else []
+    else:
+        keys = list(combined.order_by("oparl_rank", "pk")[offset : offset + limit])
+        data = _load(parts, keys)
     links = {"first": _link(request, 1), "self": _link(request, number)}
     if number > 1:
         links["prev"] = _link(request, number - 1)

@@ -7,7 +7,9 @@ logged-in admin gets exactly what an anonymous reader gets.
 Each list queryset carries two annotations, ``oparl_created`` and
 ``oparl_modified``, so the ``created_since`` … ``modified_until`` filters and the
 page counts run in SQL. Most models do not record when a row was created or
-changed; where nothing is recorded:
+changed (meetings and agenda items record ``created_at``, but an OParl meeting
+embeds its items and minutes, so its own ``updated_at`` is not its ``modified``);
+where nothing is recorded:
 
 - ``created`` is the moment the database was set up (the first applied migration
   of ``bodies``): a true lower bound for every row, the same on every request;
@@ -202,13 +204,13 @@ def meetings(clk: Clock):
                 "agenda_items",
                 _stamped(
                     public_agenda_items().prefetch_related(*_agenda_item_prefetches()),
-                    clk.created(),
+                    F("created_at"),
                     clk.modified(),
                 ).order_by("position", "pk"),
                 to_attr="oparl_items",
             )
         ),
-        clk.created(),
+        F("created_at"),
         clk.modified(),
     ).order_by("pk")
 
@@ -226,7 +228,7 @@ def agenda_items(clk: Clock):
         public_agenda_items()
         .select_related("meeting")
         .prefetch_related(*_agenda_item_prefetches()),
-        clk.created(),
+        F("created_at"),
         clk.modified(),
     ).order_by("pk")
 
@@ -260,14 +262,14 @@ def meeting_places(clk: Clock):
     """Meetings whose place is a free text (no public space): each is its own Location."""
     return _stamped(
         public_places().select_related("body"),
-        clk.created(),
+        F("created_at"),
         clk.modified(),
     ).order_by("pk")
 
 
 def agenda_files(clk: Clock):
     """Every public meeting has an agenda PDF (the reader's view of its agenda)."""
-    return _stamped(public_meetings(), clk.created(), clk.modified()).order_by("pk")
+    return _stamped(public_meetings(), F("created_at"), clk.modified()).order_by("pk")
 
 
 def minutes_files(clk: Clock):

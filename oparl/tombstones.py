@@ -68,13 +68,13 @@ KINDS: dict[str, Kind] = {
     "membership": Kind(
         "Membership", "membership", Membership, selectors.public_memberships, "created_at"
     ),
-    "meeting": Kind("Meeting", "meeting", Meeting, selectors.public_meetings, None),
+    "meeting": Kind("Meeting", "meeting", Meeting, selectors.public_meetings, "created_at"),
     "agenda_item": Kind(
-        "AgendaItem", "agenda_item", AgendaItem, selectors.public_agenda_items, None
+        "AgendaItem", "agenda_item", AgendaItem, selectors.public_agenda_items, "created_at"
     ),
     "paper": Kind("Paper", "paper", Decision, selectors.public_papers, "created_at"),
     "space": Kind("Location", "location_space", Space, selectors.public_spaces, "created_at"),
-    "place": Kind("Location", "location_meeting", Meeting, selectors.public_places, None),
+    "place": Kind("Location", "location_meeting", Meeting, selectors.public_places, "created_at"),
 }
 
 

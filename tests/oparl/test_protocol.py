@@ -6,7 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from bodies.access import Visibility
+from meetings.models import AgendaItem
 from tests.factories import BodyFactory, MembershipFactory
 from tests.meetings.factories import MeetingFactory
 
@@ -121,3 +124,15 @@ def test_it_omits_internal_lists_when_asked(api, meetings, document_urls):
     assert "agendaItem" not in meeting and "auxiliaryFile" not in meeting
     person = api("/oparl/v1/body/1/person/", omit_internal="true")["data"][0]
     assert "membership" not in person
+
+
+@pytest.mark.django_db
+def test_it_publishes_when_a_meeting_and_its_items_were_created(api):
+    meeting = MeetingFactory()
+    item = AgendaItem.objects.create(
+        meeting=meeting, title="Bericht", position=1, visibility=Visibility.PUBLIC
+    )
+    published = api(f"/oparl/v1/meeting/{meeting.pk}/")
+    assert parse_datetime(published["created"]) == meeting.created_at.replace(microsecond=0)
+    listed = api(f"/oparl/v1/agendaitem/{item.pk}/")
+    assert parse_datetime(listed["created"]) == item.created_at.replace(microsecond=0)
