@@ -125,11 +125,17 @@ def type_choices() -> list[tuple[str, str]]:
     return [(tracked.key, str(tracked.model._meta.verbose_name_plural)) for tracked in TRACKED]
 
 
-def acting_users() -> QuerySet:
-    """Everyone who appears as the author of a change: one query."""
-    conditions = [
-        Q(pk__in=tracked.history.objects.values("history_user_id")) for tracked in TRACKED
-    ]
+def acting_users(user) -> QuerySet:
+    """The authors of the changes ``user`` may see (one query): the filter must not
+    name the author of a change to an object the reader may not see, since the name
+    alone tells that such changes exist and who made them."""
+    everything = bool(getattr(user, "is_superuser", False))
+    conditions = []
+    for tracked in TRACKED:
+        records = tracked.history.objects.all()
+        if not everything:
+            records = records.filter(id__in=tracked.visible(user).values("pk"))
+        conditions.append(Q(pk__in=records.values("history_user_id")))
     return get_user_model().objects.filter(reduce(or_, conditions)).order_by("email")
 
 

@@ -21,10 +21,10 @@ class ActivityFilterForm(forms.Form):
     # The time of the last row of the previous page: pages go back in time.
     before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reader, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All kinds")), *type_choices()]
-        self.fields["user"].queryset = acting_users()
+        self.fields["user"].queryset = acting_users(reader)
         self.fields["user"].label_from_instance = lambda u: u.display_name or u.email
 
 
@@ -33,7 +33,7 @@ def activity(request):
     # The trail names people and internal objects: not even its existence is shown.
     if not may_see_history(request.user):
         raise Http404
-    form = ActivityFilterForm(request.GET)
+    form = ActivityFilterForm(request.GET, reader=request.user)
     # Invalid fields are shown with their error and left out; valid ones still filter.
     form.is_valid()
     data = form.cleaned_data

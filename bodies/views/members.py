@@ -1,6 +1,7 @@
 """Member management by a body's chair (and AKS staff): add members, end terms."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,6 +61,7 @@ def _render(request, body, form, *, failed_end: tuple[int, EndMembershipForm] | 
     )
 
 
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def members(request, slug):
     body = _body_to_manage(request, slug)
@@ -90,6 +92,7 @@ def members(request, slug):
     return _render(request, body, form)
 
 
+@login_required
 @require_POST
 def member_end(request, slug, pk):
     body = _body_to_manage(request, slug)

@@ -42,6 +42,7 @@ def body_polls(request, slug):
     )
 
 
+@login_required
 def poll_create(request, slug):
     body = get_visible_or_404(Body, request.user, slug=slug)
     if not request.user.has_perm("bodies.add_poll", body):
@@ -128,6 +129,9 @@ def poll_detail(request, pk):
 def poll_vote(request, pk):
     poll = _poll(request, pk)
     state = voter_state(poll, request.user)
+    if not state["entitled"]:
+        # Seen but not on the roll (or no roll yet): not this reader's action.
+        raise PermissionDenied
     form = VoteForm(
         request.POST, poll=poll, options=poll.options.all(), organisations=state["organisations"]
     )

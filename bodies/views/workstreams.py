@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -32,6 +33,9 @@ def workstream_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def workstream_detail(request, number):
     """The workstream, its partners and ledger; staff and lead chairs add contributions."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        # Every anonymous write is sent to log in, whatever the object.
+        return redirect_to_login(request.get_full_path())
     workstream = get_visible_or_404(
         Workstream.objects.select_related("lead_body"), request.user, number=number
     )

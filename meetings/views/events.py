@@ -64,13 +64,14 @@ def _event(request, pk) -> Meeting:
 
 
 def _staff_event(request, pk) -> tuple[Meeting, HttpResponse | None]:
-    """The event and no response for those who may see its registrants; hidden events
-    answer 404, anonymous readers are sent to log in, others get 403."""
+    """The event and no response for those who may see its registrants; anonymous
+    readers are sent to log in (whatever the event, so the answer tells nothing about
+    it), hidden events answer 404, others get 403."""
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
     meeting = _event(request, pk)
     if request.user.has_perm("meetings.view_registrations", meeting):
         return meeting, None
-    if not request.user.is_authenticated:
-        return meeting, redirect_to_login(request.get_full_path())
     raise PermissionDenied
 
 
@@ -278,8 +279,10 @@ def check_in(request, pk):
     search = CheckInSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if request.method == "POST":
+        # Not a number (a tampered form): no such registration, rather than a crash.
+        pk = request.POST.get("registration", "")
         registration = get_object_or_404(
-            Registration, meeting=meeting, pk=request.POST.get("registration")
+            Registration, meeting=meeting, pk=pk if pk.isascii() and pk.isdigit() else None
         )
         try:
             registration = services.check_in(

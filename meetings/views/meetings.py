@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -106,6 +107,7 @@ def agenda_print(request, pk):
     return render(request, "meetings/agenda_print.html", context)
 
 
+@login_required
 @require_POST
 def agenda_add(request, pk):
     meeting = _meeting(request, pk)
@@ -135,6 +137,7 @@ def agenda_add(request, pk):
     return response
 
 
+@login_required
 @require_POST
 def agenda_move(request, pk, item):
     meeting = _meeting(request, pk)
@@ -160,6 +163,7 @@ def agenda_move(request, pk, item):
     return redirect(f"{meeting.get_absolute_url()}#agenda-item-{agenda_item.pk}")
 
 
+@login_required
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     if not request.user.has_perm("meetings.record_meeting", meeting):
@@ -189,6 +193,7 @@ def attendance(request, pk):
     )
 
 
+@login_required
 @require_POST
 def carry_over(request, pk):
     meeting = _meeting(request, pk)

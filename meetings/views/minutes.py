@@ -1,16 +1,19 @@
 """Minutes, action items, commitments and the public commitments tracker.
 
-The kernel decides: 404 for what the reader may not see, 403 for what the reader may
-see but not change. Every POST asks the same rules the page asked before showing a button.
+Every action sends anonymous visitors to log in before the object is looked up, so
+the answer tells them nothing about it. Then the kernel decides: 404 for what the
+reader may not see, 403 for what the reader may see but not change. Every POST asks
+the same rules the page asked before showing a button.
 """
 
 from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -215,6 +218,7 @@ def minutes_page(request, pk):
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, minutes))
 
 
+@login_required
 @require_POST
 def minutes_start(request, pk):
     meeting = _meeting(request, pk)
@@ -225,6 +229,7 @@ def minutes_start(request, pk):
     return redirect(_minutes_url(meeting.pk))
 
 
+@login_required
 @require_POST
 def entry_add(request, pk):
     meeting = _meeting(request, pk)
@@ -266,6 +271,7 @@ def _entry(request, pk) -> MinuteEntry:
     return entry
 
 
+@login_required
 def entry_edit(request, pk):
     entry = _entry(request, pk)
     if entry.minutes.is_locked:
@@ -290,6 +296,7 @@ def entry_edit(request, pk):
     )
 
 
+@login_required
 def entry_correct(request, pk):
     entry = _entry(request, pk)
     if not entry.minutes.is_locked:
@@ -335,6 +342,7 @@ def _workflow(request, pk, perm, action, success_message):
     return redirect(_minutes_url(meeting.pk))
 
 
+@login_required
 @require_POST
 def minutes_circulate(request, pk):
     return _workflow(
@@ -346,6 +354,7 @@ def minutes_circulate(request, pk):
     )
 
 
+@login_required
 @require_POST
 def minutes_publish(request, pk):
     return _workflow(
@@ -357,6 +366,7 @@ def minutes_publish(request, pk):
     )
 
 
+@login_required
 @require_POST
 def minutes_approve(request, pk):
     meeting = _meeting(request, pk)
@@ -405,6 +415,7 @@ def action_items(request):
     return render(request, "meetings/action_items.html", {"filter": item_filter, "page": page})
 
 
+@login_required
 @require_POST
 def action_item_status(request, pk):
     item = get_visible_or_404(
@@ -422,9 +433,11 @@ def action_item_status(request, pk):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("meetings:action_items")
-    return redirect(target)
+    # Not redirect(): it takes a bare word for a URL name and fails on an unknown one.
+    return HttpResponseRedirect(target)
 
 
+@login_required
 def action_item_add(request, pk):
     meeting = _meeting(request, pk)
     _require(request, "meetings.change_meeting", meeting)
@@ -474,6 +487,7 @@ def commitments(request):
     )
 
 
+@login_required
 def commitment_add(request, pk):
     meeting = _meeting(request, pk)
     _require(request, "meetings.change_meeting", meeting)
@@ -500,6 +514,7 @@ def _commitment(request, pk) -> Commitment:
     return commitment
 
 
+@login_required
 @require_POST
 def commitment_status(request, pk):
     commitment = _commitment(request, pk)
@@ -517,6 +532,7 @@ def commitment_status(request, pk):
     return redirect("meetings:commitments")
 
 
+@login_required
 @require_POST
 def commitment_note(request, pk):
     commitment = _commitment(request, pk)

@@ -1,12 +1,13 @@
 """Planning pages: series, single meetings and their status, editing agenda items.
 
-The kernel decides: 404 for what the reader may not see, 403 (the login page for
-anonymous readers) for what they may see but not change.
+Every page here changes something: anonymous visitors are sent to log in before the
+object is looked up, so the answer tells them nothing about it. Then the kernel decides:
+404 for what the reader may not see, 403 for what they may see but not change.
 """
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -52,9 +53,8 @@ def _status(request) -> int:
 # --- Single meetings ---------------------------------------------------------------------
 
 
+@login_required
 def meeting_create(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     bodies = _planning_bodies(request.user)
     form = MeetingForm(
         request.POST or None,
@@ -86,6 +86,7 @@ def _edit_context(request, meeting, form=None, status_form=None) -> dict:
     }
 
 
+@login_required
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     if not request.user.has_perm("meetings.change_meeting", meeting):
@@ -107,6 +108,7 @@ def meeting_edit(request, pk):
     )
 
 
+@login_required
 @require_POST
 def meeting_status(request, pk):
     meeting = _meeting(request, pk)
@@ -134,9 +136,8 @@ def meeting_status(request, pk):
 # --- Series --------------------------------------------------------------------------------
 
 
+@login_required
 def series_create(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     bodies = _planning_bodies(request.user)
     form = SeriesForm(
         request.POST or None, bodies=bodies, initial={"body": request.GET.get("body")}
@@ -193,6 +194,7 @@ def series_detail(request, pk):
     return render(request, "meetings/planning/series_detail.html", _series_context(request, series))
 
 
+@login_required
 @require_POST
 def series_end(request, pk):
     series = _series(request, pk)
@@ -227,6 +229,7 @@ def series_end(request, pk):
 # --- Agenda items ----------------------------------------------------------------------------
 
 
+@login_required
 def agenda_edit(request, pk, item):
     meeting = _meeting(request, pk)
     agenda_item = get_visible_or_404(

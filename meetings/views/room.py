@@ -24,7 +24,10 @@ from ..models import Commitment, Meeting
 from .meetings import _refuse
 
 
-def _room_meeting(request, pk) -> tuple[Meeting, object]:
+def _room_meeting(request, pk) -> tuple[Meeting | None, object]:
+    if not request.user.is_authenticated:
+        # Anonymous writers are asked to log in, whatever the meeting.
+        return None, _refuse(request)
     meeting = get_visible_or_404(
         Meeting.objects.select_related("body", "series"), request.user, pk=pk
     )
@@ -172,9 +175,15 @@ def _pending(request, pk) -> Commitment:
     return commitment
 
 
+def _anonymous_refusal(request):
+    """Anonymous writers are asked to log in; signed-in people who may not see the
+    pending commitment get 404 from ``_pending`` (it is the staff's until checked)."""
+    return None if request.user.is_authenticated else _refuse(request)
+
+
 @require_POST
 def commitment_check(request, pk):
-    refusal = _require_staff(request)
+    refusal = _anonymous_refusal(request)
     if refusal:
         return refusal
     commitment = _pending(request, pk)
@@ -189,6 +198,11 @@ def commitment_check(request, pk):
             messages.success(request, _("The commitment has been checked and is now listed."))
         return redirect("meetings:commitment_review")
     rows = list(services.pending_commitments(request.user))
+    if all(row.pk != commitment.pk for row in rows):
+        # Checked meanwhile (another tab, another person): its form has no place on the
+        # page, so its errors would go unseen.
+        messages.error(request, _("This commitment has already been checked."))
+        return redirect("meetings:commitment_review")
     choices = shared_choices()
     for row in rows:
         row.check_form = (
@@ -203,7 +217,7 @@ def commitment_check(request, pk):
 
 @require_POST
 def commitment_discard(request, pk):
-    refusal = _require_staff(request)
+    refusal = _anonymous_refusal(request)
     if refusal:
         return refusal
     commitment = _pending(request, pk)

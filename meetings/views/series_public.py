@@ -81,7 +81,10 @@ def series_page(request, pk):
 # --- live recommendations ------------------------------------------------------------------
 
 
-def _live_event(request, pk) -> tuple[Meeting, object]:
+def _live_event(request, pk) -> tuple[Meeting | None, object]:
+    if not request.user.is_authenticated:
+        # Anonymous writers are asked to log in, whatever the event.
+        return None, _refuse(request)
     meeting = get_visible_or_404(
         Meeting.objects.filter(kind__in=EVENT_KINDS).select_related("body", "series"),
         request.user,
@@ -111,8 +114,12 @@ def live_recommendations(request, pk):
     status = 200
     if request.method == "POST":
         form = RecommendationForm(request.POST)
-        minutes = Minutes.objects.filter(meeting=meeting).first() or minutes_for(meeting)
-        if not request.user.has_perm("meetings.change_minutes", minutes):
+        # The minutes are started for a recommendation that passes the form only: a
+        # refused one writes nothing.
+        minutes = Minutes.objects.filter(meeting=meeting).first()
+        if minutes is None and form.is_valid():
+            minutes = minutes_for(meeting)
+        if minutes is not None and not request.user.has_perm("meetings.change_minutes", minutes):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -163,6 +170,8 @@ def _survey(request, pk) -> TopicSurvey:
 
 
 def survey_create(request, pk):
+    if not request.user.is_authenticated:
+        return _refuse(request)
     series = _series(request, pk)
     if not request.user.has_perm("meetings.manage_survey", series):
         return _refuse(request)
@@ -205,6 +214,8 @@ def survey_detail(request, pk):
 
 @require_POST
 def survey_status(request, pk):
+    if not request.user.is_authenticated:
+        return _refuse(request)
     survey = _survey(request, pk)
     if not request.user.has_perm("meetings.manage_survey", survey.series):
         return _refuse(request)

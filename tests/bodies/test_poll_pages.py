@@ -89,7 +89,10 @@ def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allow
         assert response.status_code == (302 if allowed else 403)
     assert (poll.status == PollStatus.OPEN) is allowed
     create = client.get(reverse("bodies:poll_create", args=[body.slug]))
-    assert create.status_code == (200 if allowed else 403)
+    if name == "anonymous":
+        assert create.status_code == 302 and "anmelden" in create["Location"]
+    else:
+        assert create.status_code == (200 if allowed else 403)
 
 
 def test_the_chair_of_the_body_may_run_its_polls(client, make_user, member_of):

@@ -146,3 +146,16 @@ def test_it_costs_the_same_number_of_queries_at_two_sizes(
     grow(12)
     with django_assert_max_num_queries(len(small)):
         client.get(URL)
+
+
+def test_it_offers_only_authors_of_changes_the_reader_may_see(client, make_user):
+    body = BodyFactory()
+    for level, name in ((Visibility.ADMIN_INTERNAL, "Frau Intern"), (Visibility.TEAM, "Herr Team")):
+        decision = record_decision(
+            body=body, title=name, decided_on=datetime.date(2026, 1, 1), visibility=level
+        )
+        _change(decision, UserFactory(display_name=name), text="geändert")
+    client.force_login(make_user("v-extern"))
+    content = client.get(URL).content.decode()
+    assert "Herr Team" in content
+    assert "Frau Intern" not in content, "the author filter names no hidden change's author"

@@ -1,0 +1,266 @@
+"""Matrix cases for the bodies app (bodies, polls, decisions, workstreams, members).
+
+Who does what (bodies/rules.py): whoever sees a body, poll, decision or workstream
+reads it; AKS staff (v-intern, v-extern) and the body's chair manage its members,
+prepare, open, count, close and cancel its polls and keep a workstream's ledger.
+Councillors read, they do not run bodies. The world's personas chair nothing, so
+"runs the body" is the staff here (superusers pass every rule). Only those on a
+poll's roll (frozen when it opens: the active members with a voting right) vote;
+of the personas that is "body_member", the member of the world's body.
+
+Polls, decisions and workstreams carry their own level inside a public body (the
+world's); bodies carry theirs, and "body_member" is made a member of each of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from bodies import services
+from bodies.models import Counting, Workstream
+from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory
+
+from .matrix import (
+    FORBIDDEN,
+    HIDDEN,
+    LEVELS,
+    LOGIN,
+    OK,
+    REFUSED,
+    STAFF,
+    Case,
+    World,
+    act,
+    register,
+    sees,
+)
+
+runs = act(STAFF)
+
+
+def act_refused(allowed):
+    """An action whose form, sent empty, is refused (400) to those who may take it:
+    the permission is checked before the form."""
+    allowed = frozenset(allowed)
+
+    def expect(persona, level, world):
+        if persona == "anonymous":
+            return LOGIN
+        if not sees(persona, level):
+            return HIDDEN
+        return REFUSED if persona in allowed else FORBIDDEN
+
+    return expect
+
+
+def votes(persona, level, world):
+    """Only those on the roll vote; others who see the poll are refused with 403."""
+    if persona == "anonymous":
+        return LOGIN
+    if not sees(persona, level):
+        return HIDDEN
+    return OK if persona == "body_member" else FORBIDDEN
+
+
+# --- builders ----------------------------------------------------------------------
+
+
+def _body(world: World, level):
+    return world.get(
+        "body",
+        level,
+        lambda w, lv: w.join(BodyFactory(name=f"Gremium {w.marker('body', lv)}", visibility=lv)),
+    )
+
+
+def _slug(world, level):
+    return {"slug": _body(world, level).slug}
+
+
+def _poll(kind: str, *, opened: bool = False, **options):
+    """A poll of the world's (public) body at ``level``; "open" ones have a roll."""
+
+    def build(world, level):
+        def make(w, lv):
+            poll = services.create_poll(
+                body=w.body, title=f"Abstimmung {w.marker(kind, lv)}", visibility=lv, **options
+            )
+            return services.open_poll(poll=poll) if opened else poll
+
+        return world.get(kind, level, make)
+
+    return build
+
+
+def _poll_pk(kind: str, **options):
+    build = _poll(kind, **options)
+    return lambda world, level: {"pk": build(world, level).pk}
+
+
+def _yes(kind: str):
+    build = _poll(kind, opened=True)
+    return lambda world, level: {"choices": build(world, level).options.get(meaning="yes").pk}
+
+
+def _decision(world, level):
+    return world.get(
+        "decision",
+        level,
+        lambda w, lv: services.record_decision(
+            body=w.body,
+            title=f"Beschluss {w.marker('decision', lv)}",
+            decided_on=datetime.date(2026, 3, 1),
+            visibility=lv,
+        ),
+    )
+
+
+def _workstream(world, level):
+    def make(w, lv):
+        number = 900 + LEVELS.index(lv)
+        return Workstream.objects.create(
+            number=number,
+            title=f"Baustelle {w.marker('workstream', lv)}",
+            lead_body=w.body,
+            visibility=lv,
+        )
+
+    return world.get("workstream", level, make)
+
+
+def _membership(world, level):
+    return world.get(
+        "membership",
+        level,
+        lambda w, lv: MembershipFactory(body=_body(w, lv), start=datetime.date(2024, 1, 1)),
+    )
+
+
+# --- markers -----------------------------------------------------------------------
+
+
+def _markers_of(kind: str, build):
+    def markers(world):
+        for level in LEVELS:
+            build(world, level)
+        return {level: [world.marker(kind, level)] for level in LEVELS}
+
+    return markers
+
+
+def _sub_body_markers(world):
+    """Sub-bodies of the world's body at every level, named on its page."""
+
+    def make(w, lv):
+        return w.join(
+            BodyFactory(name=f"Untergruppe {w.marker('child', lv)}", parent=w.body, visibility=lv)
+        )
+
+    for level in LEVELS:
+        world.get("child", level, make)
+    return {level: [world.marker("child", level)] for level in LEVELS}
+
+
+def _participant_markers(world):
+    """The public workstream's participating bodies at every level."""
+    workstream = _workstream(world, "public")
+    for level in LEVELS:
+        workstream.bodies.add(_body(world, level))
+    return {level: [world.marker("body", level)] for level in LEVELS}
+
+
+def _public_workstream(world, level):
+    return {"number": _workstream(world, "public").number}
+
+
+def _contribution(world, level):
+    return {
+        "organisation": world.get("organisation", None, lambda w, lv: OrganisationFactory()).pk,
+        "kind": "hours",
+        "amount": "3",
+        "description": "Matrixstunden",
+    }
+
+
+register(
+    # Bodies.
+    Case(
+        "bodies:list", build=lambda w, lv: None, levels=(None,), markers=_markers_of("body", _body)
+    ),
+    Case("bodies:detail", build=_slug),
+    Case(
+        "bodies:detail",
+        build=lambda w, lv: {"slug": w.body.slug},
+        levels=(None,),
+        markers=_sub_body_markers,
+        note="sub-bodies are named to those who see them",
+    ),
+    # Decisions.
+    Case(
+        "bodies:decisions",
+        build=lambda w, lv: None,
+        levels=(None,),
+        markers=_markers_of("decision", _decision),
+    ),
+    Case("bodies:decision", build=lambda w, lv: {"pk": _decision(w, lv).pk}),
+    # Polls: the body's list, and a poll at each level inside the public body.
+    Case("bodies:polls", build=_slug),
+    Case(
+        "bodies:polls",
+        build=lambda w, lv: {"slug": w.body.slug},
+        levels=(None,),
+        markers=_markers_of("poll", _poll("poll")),
+    ),
+    Case("bodies:poll", build=_poll_pk("poll")),
+    Case("bodies:poll", build=_poll_pk("open", opened=True), note="an open poll with a roll"),
+    Case(
+        "bodies:poll_vote",
+        build=_poll_pk("open", opened=True),
+        method="POST",
+        data=_yes("open"),
+        expect=votes,
+    ),
+    Case("bodies:poll_open", build=_poll_pk("draft"), method="POST", expect=runs),
+    Case(
+        "bodies:poll_counts",
+        build=_poll_pk("analog", opened=True, counting=Counting.ANALOG),
+        method="POST",
+        expect=act_refused(STAFF),
+        note="sent empty: refused by the form after the permission check",
+    ),
+    Case("bodies:poll_close", build=_poll_pk("open", opened=True), method="POST", expect=runs),
+    Case("bodies:poll_cancel", build=_poll_pk("draft"), method="POST", expect=runs),
+    Case("bodies:poll_create", build=_slug, expect=runs),
+    Case("bodies:poll_create", build=_slug, method="POST", expect=runs),
+    # Members: the chair's and the staff's page.
+    Case("bodies:members", build=_slug, expect=runs),
+    Case("bodies:members", build=_slug, method="POST", expect=runs),
+    Case(
+        "bodies:member_end",
+        build=lambda w, lv: {"slug": _body(w, lv).slug, "pk": _membership(w, lv).pk},
+        method="POST",
+        expect=runs,
+    ),
+    # Workstreams.
+    Case(
+        "bodies:workstreams",
+        build=lambda w, lv: None,
+        levels=(None,),
+        markers=_markers_of("workstream", _workstream),
+    ),
+    Case("bodies:workstream", build=lambda w, lv: {"number": _workstream(w, lv).number}),
+    Case(
+        "bodies:workstream",
+        build=_public_workstream,
+        levels=(None,),
+        markers=_participant_markers,
+        note="participating bodies are named to those who see them",
+    ),
+    Case(
+        "bodies:workstream",
+        build=lambda w, lv: {"number": _workstream(w, lv).number},
+        method="POST",
+        data=_contribution,
+        expect=runs,
+    ),
+)
