@@ -112,16 +112,25 @@ class VoteForm(forms.Form):
         return value if isinstance(value, list) else [value]
 
 
+# More than any room holds, less than the database's integers: a typo gets a message.
+MAX_BALLOTS = 1_000_000
+
+
 class AnalogCountsForm(forms.Form):
-    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0)
-    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0, initial=0)
+    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0, max_value=MAX_BALLOTS)
+    invalid = forms.IntegerField(
+        label=_("Invalid ballots"), min_value=0, max_value=MAX_BALLOTS, initial=0
+    )
 
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = list(options)
         for option in self.options:
             self.fields[f"option_{option.pk}"] = forms.IntegerField(
-                label=option.display_label, min_value=0, initial=option.analog_count
+                label=option.display_label,
+                min_value=0,
+                max_value=MAX_BALLOTS,
+                initial=option.analog_count,
             )
 
     def counts(self) -> dict[int, int]:

@@ -445,6 +445,8 @@ def review_agenda(*, meeting: Meeting, reviewer, reviewed: bool, comment: str = 
         reviewed or comment.strip(),
         _("Please mark the agenda as reviewed or write a comment."),
     )
+    # The comment comes straight from the request; PostgreSQL refuses NUL in text.
+    _ensure("\x00" not in comment, _("Null characters are not allowed."))
     review, _created = AgendaReview.objects.update_or_create(
         meeting=meeting,
         reviewer=reviewer,
