@@ -102,8 +102,10 @@ def _new_calendar(*, method: str | None = None, name: str | None = None) -> ical
     if method:
         calendar.add("method", method)
     if name:
-        calendar.add("name", name)
-        calendar.add("x-wr-calname", name)
+        # icalendar writes a plain str of these properties unescaped: a line break in a
+        # body's name would end the line and start a property of its own.
+        calendar.add("name", icalendar.vText(name))
+        calendar.add("x-wr-calname", icalendar.vText(name))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 

@@ -828,6 +828,26 @@ def validate_event_document_size(file) -> None:
         )
 
 
+# How each allowed format begins: a PDF with "%PDF-", ODP and PPTX are ZIP archives.
+# The extension alone is the uploader's claim; the first bytes are what the file is.
+EVENT_DOCUMENT_SIGNATURES = {"pdf": b"%PDF-", "odp": b"PK\x03\x04", "pptx": b"PK\x03\x04"}
+
+
+def validate_event_document_content(file) -> None:
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    signature = EVENT_DOCUMENT_SIGNATURES.get(extension)
+    if signature is None:
+        return  # the extension validator reports this file
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(len(signature))
+    file.seek(position)
+    if head != signature:
+        raise ValidationError(
+            _("The file's content is not a %(format)s file.") % {"format": extension.upper()}
+        )
+
+
 class Speaker(models.Model):
     """Someone on the podium of a public event; shown on its public page."""
 
@@ -860,6 +880,7 @@ class EventDocument(models.Model):
         validators=[
             FileExtensionValidator(allowed_extensions=list(EVENT_DOCUMENT_EXTENSIONS)),
             validate_event_document_size,
+            validate_event_document_content,
         ],
     )
     position = models.PositiveIntegerField(_("position"), default=0)

@@ -362,3 +362,30 @@ def test_list_and_detail_queries_do_not_grow(
             assert client.get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("portal:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "valid"),
+    [
+        ("folien.pdf", b"%PDF-1.7\n...", True),
+        ("folien.pptx", b"PK\x03\x04rest", True),
+        ("folien.odp", b"PK\x03\x04rest", True),
+        ("folien.pdf", b"MZ\x90\x00 an executable", False),
+        ("folien.pptx", b"<html><script>alert(1)</script>", False),
+        ("folien.pdf", b"", False),
+    ],
+)
+def test_it_checks_a_slide_file_by_its_content_not_only_its_name(
+    settings, tmp_path, name, content, valid
+):
+    from django.core.exceptions import ValidationError
+
+    settings.MEDIA_ROOT = tmp_path
+    document = EventDocument(meeting=EventFactory(), title="Folien")
+    document.file.save(name, ContentFile(content), save=False)
+    if valid:
+        document.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            document.full_clean()
+        assert "Inhalt" in str(error.value)
