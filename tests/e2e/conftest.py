@@ -134,6 +134,24 @@ def demo(live_server, transactional_db, settings):
     return live_server.url
 
 
+@pytest.fixture
+def documents(settings, tmp_path):
+    """Stored PDFs in a temporary media root; tasks run in the live server's thread.
+
+    With REDIS_URL set (CI) Celery would hand the rendering to a worker that this
+    test does not start, so the journey forces eager execution on the Celery app
+    itself (the Django setting alone is read once, when Celery configures itself).
+    """
+    from aks.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    keys = ("task_always_eager", "task_eager_propagates")
+    previous = {key: app.conf.get(key) for key in keys}
+    app.conf.update(dict.fromkeys(keys, True))
+    yield settings
+    app.conf.update(previous)
+
+
 def login(page, base_url, email):
     """Log in through the real login form with the demo password."""
     page.goto(f"{base_url}/konto/anmelden/")
@@ -147,13 +165,19 @@ def login(page, base_url, email):
     assert logout.count() == 1, f"login as {email} failed, still on {page.url}"
 
 
-def assert_accessible(page):
-    """Fail with a readable report if axe-core finds WCAG 2.1 A/AA violations."""
+def logout(page):
+    """Log out through the form in the header."""
+    with page.expect_navigation():
+        page.locator("header form[action$='/konto/abmelden/'] button[type=submit]").click()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as readable lines; empty if none."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     if results.violations_count == 0:
-        return
+        return []
     lines = [f"axe-core found {results.violations_count} WCAG 2.1 A/AA violation(s) on {page.url}:"]
     for violation in results.response["violations"]:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
@@ -164,4 +188,11 @@ def assert_accessible(page):
             summary = node.get("failureSummary")
             if summary:
                 lines.extend(f"      {line}" for line in summary.splitlines())
-    pytest.fail("\n".join(lines), pytrace=False)
+    return lines
+
+
+def assert_accessible(page):
+    """Fail with a readable report if axe-core finds WCAG 2.1 A/AA violations."""
+    lines = axe_violations(page)
+    if lines:
+        pytest.fail("\n".join(lines), pytrace=False)

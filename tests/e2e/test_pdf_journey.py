@@ -29,24 +29,6 @@ pytestmark = pytest.mark.e2e
 COUNCILLOR = next(email for email, _name, role in DEMO_USERS if role == "councillor")
 
 
-@pytest.fixture
-def documents(settings, tmp_path):
-    """Stored PDFs in a temporary media root; tasks run in the live server's thread.
-
-    With REDIS_URL set (CI) Celery would hand the rendering to a worker that this
-    test does not start, so the journey forces eager execution on the Celery app
-    itself (the Django setting alone is read once, when Celery configures itself).
-    """
-    from aks.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    keys = ("task_always_eager", "task_eager_propagates")
-    previous = {key: app.conf.get(key) for key in keys}
-    app.conf.update(dict.fromkeys(keys, True))
-    yield settings
-    app.conf.update(previous)
-
-
 def _pdf_text(download) -> str:
     reader = pypdf.PdfReader(download.path())
     return "\n".join(page.extract_text() for page in reader.pages)
