@@ -7,13 +7,16 @@ counted or quoted. Only fields at the object's own level are searched; fields mo
 restricted than their object (a space's owner notes) are left out entirely.
 
 On PostgreSQL this is full-text search with the German configuration; each type's
-document is ``SearchVector(<title fields>, weight="A") + SearchVector(<text fields>,
-weight="B")``, the very expression of the GIN index named in :func:`index_for`, so the
-planner can use the index. On SQLite (development) a plain ``icontains`` stands in.
+document is ``setweight(to_tsvector(<title fields>), 'A') || setweight(to_tsvector(<text
+fields>), 'B')``, stored by the database in a generated column with a GIN index
+(:class:`StoredDocument`), so neither matching nor ranking parses text. On SQLite
+(development) a plain ``icontains`` stands in.
 
-A search costs three queries whatever the data: counts per type, the ranked page of
-(type, id), and the page's details with their highlighted snippets. Snippets are made
-only for the rows on the page, because ``ts_headline`` is expensive.
+A search costs two queries whatever the data: the candidates of every type with their
+rank (at most :data:`CANDIDATES` per type, see :class:`SearchResults`), from which
+counts, order and page are worked out; and the page's details with their highlighted
+snippets. Snippets are made only for the rows on the page, because ``ts_headline`` is
+expensive.
 """
 
 import datetime
@@ -24,19 +27,19 @@ from functools import reduce
 from operator import and_, or_
 
 from django import forms
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorExact,
+    SearchVectorField,
 )
 from django.db import connection, models
-from django.db.models import Case, CharField, Count, F, FloatField, Q, Value, When
+from django.db.models import Case, CharField, Expression, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Concat, Left, TruncDate
+from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +55,8 @@ STOP_SEL = "\ue001"
 SNIPPET_CHARS = 240
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
+# Hits of one type that are counted and ranked at most: the newest ones (see SearchResults).
+CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -220,20 +225,40 @@ TYPES_BY_KEY = {search_type.key: search_type for search_type in TYPES}
 
 # --- the document and its index ----------------------------------------------------------
 
-
-def document_vector(search_type: SearchType) -> SearchVector:
-    """The weighted document of one type: the same expression in queries and index."""
-    parts = [
-        SearchVector(*fields, config=CONFIG, weight=weight)
-        for fields, weight in ((search_type.title_fields, "A"), (search_type.text_fields, "B"))
-        if fields
-    ]
-    return reduce(lambda left, right: left + right, parts)
+# Each searched table has, on PostgreSQL, a stored generated column with the weighted
+# document ``setweight(to_tsvector(<title fields>), 'A') || setweight(to_tsvector(<text
+# fields>), 'B')`` and a GIN index on it (migrations 0002_stored_search_documents): the
+# database keeps it up to date, and matching and ranking read it instead of parsing the
+# text again for every match. It is not a model field, so no other query selects it.
+DOCUMENT_COLUMN = "search_document"
 
 
-def index_for(search_type: SearchType) -> GinIndex:
-    """The GIN expression index that makes ``document_vector`` fast (for the models)."""
-    return GinIndex(document_vector(search_type), name=f"{search_type.key}_search_gin"[:30])
+def index_name(search_type: SearchType) -> str:
+    return f"{search_type.key}_search_gin"[:30]
+
+
+class StoredDocument(Expression):
+    """The stored search document of the row of the query's own table."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name(DOCUMENT_COLUMN)
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
 
 
 # --- the request ---------------------------------------------------------------------------
@@ -260,6 +285,34 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class _PlainSelect(forms.Select):
+    """Django's select, rendered without a template per option.
+
+    The body filter lists every body the reader sees (200 in a district); rendering
+    each option through the template engine took a fifth of a search request. Same
+    markup as ``django/forms/widgets/select.html``, every value escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every piece went through format_html
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search term"),
@@ -269,7 +322,11 @@ class SearchForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), required=False)
     body = forms.ModelChoiceField(
-        label=_("Body"), queryset=Body.objects.none(), required=False, empty_label=_("All bodies")
+        label=_("Body"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("All bodies"),
+        widget=_PlainSelect(),
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=_DateInput())
@@ -327,7 +384,7 @@ class _Backend:
 
     def match(self, search_type: SearchType) -> Q | SearchVectorExact:
         if self.full_text:
-            return SearchVectorExact(document_vector(search_type), self.query)
+            return SearchVectorExact(StoredDocument(), self.query)
         fields = search_type.title_fields + search_type.text_fields
         if not self.terms:
             return Q(pk__in=[])
@@ -341,7 +398,7 @@ class _Backend:
 
     def rank(self, search_type: SearchType) -> models.Expression:
         if self.full_text:
-            return SearchRank(document_vector(search_type), self.query)
+            return SearchRank(StoredDocument(), self.query)
         # Fallback: a hit in what names the object ranks above a hit in its text.
         if not search_type.title_fields or not self.terms:
             return Value(0.5, output_field=FloatField())
@@ -414,6 +471,12 @@ def _union(querysets: Sequence[models.QuerySet]):
 # --- results ---------------------------------------------------------------------------
 
 
+def _order(row) -> tuple:
+    """Best rank first, then the newest, then a stable order by type and id."""
+    key, pk, score, date = row
+    return (-score, date is None, -(date.toordinal() if date else 0), key, -pk)
+
+
 @dataclass
 class Hit:
     key: str
@@ -430,34 +493,76 @@ class Hit:
 class SearchResults:
     """The hits of one search, sliced lazily for :class:`django.core.paginator.Paginator`.
 
-    ``counts`` answers per type (the facets) in one query; a slice costs two more.
+    A common word matches tens of thousands of rows at the scale of a district; counting
+    and ranking them all, through the access kernel, costs a second. So each type
+    contributes at most its :data:`CANDIDATES` newest visible hits (by primary key, an
+    index the planner can walk backwards), and only those are counted and ranked.
+    A type with more is marked in ``capped``, and the page says how to narrow down.
+
+    One query fetches (type, id, rank, date) of every candidate; counts, the order and
+    the page are worked out from it. A page's details cost one more query.
     """
 
     def __init__(self, *, user, params: SearchParams):
         self.user = user
         self.params = params
         self.backend = _Backend(params.text)
+        self._candidates: list[tuple[str, int, float, datetime.date | None]] | None = None
         self._counts: dict[str, int] | None = None
+        self._capped: frozenset[str] = frozenset()
+
+    def _load(self) -> None:
+        if self._counts is not None:
+            return
+        self._counts = dict.fromkeys(TYPES_BY_KEY, 0)
+        self._candidates = []
+        if not (self.backend.full_text or self.backend.terms):
+            return
+        parts = [
+            search_type.model.objects.filter(
+                # One more than shown, to know whether the type has more.
+                pk__in=_filtered(search_type, self.user, self.params, self.backend)
+                .order_by("-pk")
+                .values("pk")[: CANDIDATES + 1]
+            )
+            .annotate(
+                hit_type=Value(search_type.key, output_field=CharField()),
+                score=Cast(self.backend.rank(search_type), FloatField()),
+                sort_date=_sort_date(search_type),
+            )
+            .values_list("hit_type", "pk", "score", "sort_date")
+            .order_by()
+            for search_type in _types_for(self.params, ignore_type_filter=True)
+        ]
+        if not parts:
+            return
+        per_type: dict[str, list] = {}
+        for row in _union(parts):
+            per_type.setdefault(row[0], []).append(row)
+        capped = set()
+        for key, rows in per_type.items():
+            if len(rows) > CANDIDATES:
+                capped.add(key)
+                # The newest, as the subquery chose; the extra one only told us there is more.
+                rows.sort(key=lambda row: row[1], reverse=True)
+                del rows[CANDIDATES:]
+            self._counts[key] = len(rows)
+            self._candidates.extend(rows)
+        self._capped = frozenset(capped)
+        self._candidates.sort(key=_order)
 
     @property
     def counts(self) -> dict[str, int]:
-        """Hits per type with the body and date filters, whatever the type filter."""
-        if self._counts is None and not (self.backend.full_text or self.backend.terms):
-            self._counts = dict.fromkeys(TYPES_BY_KEY, 0)
-        if self._counts is None:
-            parts = [
-                _filtered(search_type, self.user, self.params, self.backend)
-                .annotate(hit_type=Value(search_type.key, output_field=CharField()))
-                .values("hit_type")
-                .annotate(hits=Count("pk"))
-                .values_list("hit_type", "hits")
-                .order_by()
-                for search_type in _types_for(self.params, ignore_type_filter=True)
-            ]
-            self._counts = dict.fromkeys(TYPES_BY_KEY, 0)
-            if parts:
-                self._counts.update(dict(_union(parts)))
+        """Hits per type (at most ``CANDIDATES``) with the body and date filters,
+        whatever the type filter."""
+        self._load()
         return self._counts
+
+    @property
+    def capped(self) -> frozenset[str]:
+        """The types that have more hits than are counted and shown."""
+        self._load()
+        return self._capped
 
     def count(self) -> int:
         chosen = {search_type.key for search_type in _types_for(self.params)}
@@ -474,20 +579,8 @@ class SearchResults:
         return self._page(index.start or 0, index.stop)
 
     def _page(self, start: int, stop: int | None) -> list[Hit]:
-        types = [t for t in _types_for(self.params) if self.counts.get(t.key)]
-        ranked = _union(
-            [
-                _filtered(search_type, self.user, self.params, self.backend)
-                .annotate(
-                    hit_type=Value(search_type.key, output_field=CharField()),
-                    score=Cast(self.backend.rank(search_type), FloatField()),
-                    sort_date=_sort_date(search_type),
-                )
-                .values_list("hit_type", "pk", "score", "sort_date")
-                .order_by()
-                for search_type in types
-            ]
-        ).order_by("-score", F("sort_date").desc(nulls_last=True), "hit_type", "-pk")
+        chosen = {search_type.key for search_type in _types_for(self.params)}
+        ranked = [row for row in self._candidates if row[0] in chosen]
         hits = [
             Hit(key=key, label=TYPES_BY_KEY[key].label, pk=pk, rank=score, date=date)
             for key, pk, score, date in ranked[start:stop]
@@ -504,11 +597,10 @@ class SearchResults:
             return
         details = _union(
             [
-                # The kernel again: cheap on a page of primary keys, and the page
-                # never depends on the first query having filtered.
+                # The primary keys come from _load's query, which the kernel filtered
+                # moments ago; asking it again cost a tenth of the request.
                 TYPES_BY_KEY[key]
-                .model.objects.visible_to(self.user)
-                .filter(pk__in=pks)
+                .model._base_manager.filter(pk__in=pks)
                 .annotate(
                     hit_type=Value(key, output_field=CharField()),
                     heading=Cast(TYPES_BY_KEY[key].display(), models.TextField()),

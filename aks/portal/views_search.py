@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .search import TYPES, SearchForm
+from .search import CANDIDATES, TYPES, SearchForm
 from .search import search as run_search
 
 
@@ -22,4 +22,6 @@ def search(request):
             for search_type in TYPES
             if results.counts[search_type.key]
         ]
+        context["capped"] = results.capped
+        context["candidates"] = CANDIDATES
     return render(request, "portal/search.html", context)

@@ -355,7 +355,7 @@ def test_it_needs_no_more_queries_for_many_hits_than_for_few(
     with CaptureQueriesContext(connection) as few:
         response = client.get(URL, {"q": "Quartiersrat", "page": 2})
     assert response.context["page"].paginator.count == 16
-    assert len(few) <= 11  # session, user, roles, content types, bodies, 3 for the search
+    assert len(few) <= 10  # session, user, roles, content types, bodies, 2 for the search
 
     _populate(12)
     with django_assert_max_num_queries(len(few)):
@@ -369,34 +369,105 @@ def test_search_params_know_when_a_date_filter_is_set():
     assert SearchParams(text="x", date_to=datetime.date(2026, 1, 1)).dated
 
 
-def test_the_search_indexes_cover_exactly_the_documents_the_search_builds():
+def test_the_stored_documents_cover_exactly_the_documents_the_search_builds():
     import importlib
 
     from aks.portal.search import TYPES
 
-    migration = importlib.import_module("aks.portal.migrations.0001_search_indexes")
+    migration = importlib.import_module("aks.portal.migrations.0002_stored_search_documents")
     frozen = {
         key: (model_name, title, text) for key, _app, model_name, title, text in migration.SEARCHED
     }
     assert frozen == {t.key: (t.model.__name__, t.title_fields, t.text_fields) for t in TYPES}
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only"
-)
-def test_the_planner_uses_the_search_index_for_minute_entries():
-    from django.contrib.postgres.search import SearchQuery
-
-    from aks.portal.search import TYPES_BY_KEY, document_vector
-    from meetings.models import MinuteEntry
-
+@needs_postgres
+@pytest.mark.parametrize("key", sorted(search_module.TYPES_BY_KEY))
+def test_the_planner_matches_through_the_index_on_the_stored_document(key):
+    search_type = search_module.TYPES_BY_KEY[key]
+    backend = search_module._Backend("Kooperation")
+    query = search_type.model.objects.filter(backend.match(search_type)).values("pk")
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
     try:
-        query = MinuteEntry.objects.annotate(
-            document=document_vector(TYPES_BY_KEY["minute_entry"])
-        ).filter(document=SearchQuery("Kooperation", config="german"))
-        assert "minute_entry_search_gin" in query.explain()
+        plan = query.explain()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
+    assert search_module.index_name(search_type) in plan
+    assert "search_document @@" in plan
+
+
+@needs_postgres
+def test_it_finds_an_object_by_its_new_text_after_an_edit(client):
+    meeting = _meeting(title="Treffen", description="Es geht um den Mietvertrag.")
+    assert _titles(_search(client, q="Mietvertrag")) == ["Treffen"]
+
+    meeting.description = "Es geht um die Sanierung."
+    meeting.save()
+
+    assert _titles(_search(client, q="Mietvertrag")) == []
+    assert _titles(_search(client, q="Sanierungen")) == ["Treffen"]
+
+
+@needs_postgres
+def test_ordinary_queries_do_not_load_the_stored_document():
+    meeting = _meeting(title="Kooperation")
+    with CaptureQueriesContext(connection) as queries:
+        MinuteEntry.objects.filter(pk=-1).exists()
+        type(meeting).objects.get(pk=meeting.pk)
+    assert all("search_document" not in query["sql"] for query in queries)
+
+
+def test_it_ranks_only_the_newest_hits_of_a_type_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    body = BodyFactory()
+    oldest, middle, newest = (_meeting(body, title=f"Nachbarschaftsfest {n}") for n in range(3))
+    Decision.objects.create(
+        body=body, year=2026, sequence=1, title="Nachbarschaftsfest", decided_on="2026-01-05"
+    )
+
+    response = _search(client, q="Nachbarschaftsfest")
+
+    assert sorted(_titles(response)) == sorted(["Nachbarschaftsfest", middle.title, newest.title])
+    facets = {search_type.key: hits for search_type, hits in response.context["facets"]}
+    assert facets == {"meeting": 2, "decision": 1}
+    assert response.context["capped"] == {"meeting"}
+    content = response.content.decode()
+    assert "(2+)" in content
+    assert "(1)" in content
+    assert oldest.title not in content
+    assert_valid_html(response)
+
+
+def test_it_says_nothing_about_older_hits_when_it_shows_them_all(client):
+    _meeting(title="Nachbarschaftsfest")
+    response = _search(client, q="Nachbarschaftsfest")
+    assert response.context["capped"] == frozenset()
+    assert "(1+)" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["anonymous", "v_extern"])
+def test_the_candidates_of_a_type_are_only_those_the_reader_may_see(
+    client, persona, monkeypatch, name
+):
+    # Hidden hits must not use up the places: the kernel filters before the limit.
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    body = BodyFactory()
+    visible = [_meeting(body, title=f"Hoffest {n}") for n in range(2)]
+    for n in range(3):
+        _meeting(body, title=f"Hoffest intern {n}", visibility=Visibility.ADMIN_INTERNAL)
+    response = _search(client, persona(name), q="Hoffest")
+    assert sorted(_titles(response)) == sorted(meeting.title for meeting in visible)
+    assert response.context["capped"] == frozenset()
+    assert "intern" not in " ".join(_titles(response))
+
+
+def test_the_body_filter_lists_visible_bodies_escaped_and_keeps_the_choice(client):
+    chosen = BodyFactory(name=f"Runde {XSS}")
+    BodyFactory(name="Geheimer Zirkel", visibility=Visibility.ADMIN_INTERNAL)
+    response = _search(client, q="Haushalt", body=chosen.pk)
+    content = response.content.decode()
+    assert f'<option value="{chosen.pk}" selected>Runde &lt;script&gt;' in content
+    assert "Geheimer Zirkel" not in content
+    assert_valid_html(response)
