@@ -57,7 +57,19 @@ def is_active_user(user) -> bool:
 
 
 def _grant_q(user, model: type[models.Model], prefix: str) -> Q:
-    """Explicit guardian grants of ``view_<model>`` to the user or one of their groups."""
+    """Explicit guardian grants of ``view_<model>`` to the user or one of their groups.
+
+    Built once per user object (a request's user), as its roles are: the two EXISTS
+    cost about 0.5 ms of Python each time, and a page filters 10 to 20 querysets.
+    The filter holds no grant, only how to look one up, so it never goes stale.
+    """
+    built = user.__dict__.setdefault("_aks_grant_q", {})
+    if (model, prefix) not in built:
+        built[model, prefix] = _build_grant_q(user, model, prefix)
+    return built[model, prefix]
+
+
+def _build_grant_q(user, model: type[models.Model], prefix: str) -> Q:
     codename = f"view_{model._meta.model_name}"
     q = Q()
     user_perms = get_user_obj_perms_model(model)

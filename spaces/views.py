@@ -23,6 +23,7 @@ from .matching import needs_for_space, spaces_for_need
 from .models import Space
 from .selectors import (
     OWNER_FIELDS,
+    map_rows,
     need_for_page,
     space_for_change,
     space_for_page,
@@ -111,34 +112,34 @@ def _detail_url_template() -> str:
     )
 
 
-def _feature(space: Space, labels: dict[str, dict], url_template: str) -> dict:
+def _feature(row: dict, labels: dict[str, dict], url_template: str) -> dict:
     properties = {
-        "id": space.pk,
-        "name": space.name,
-        "address": space.address,
-        "postcode": space.postcode,
-        "district": space.district.name,
-        "kind": space.kind,
-        "kind_label": labels["kind"].get(space.kind, space.kind),
-        "status": space.status,
-        "status_label": labels["status"].get(space.status, space.status),
-        "size_m2": space.size_m2,
-        "contested": space.contested,
-        "url": url_template.format(pk=space.pk),
+        "id": row["pk"],
+        "name": row["name"],
+        "address": row["address"],
+        "postcode": row["postcode"],
+        "district": row["district__name"],
+        "kind": row["kind"],
+        "kind_label": labels["kind"].get(row["kind"], row["kind"]),
+        "status": row["status"],
+        "status_label": labels["status"].get(row["status"], row["status"]),
+        "size_m2": row["size_m2"],
+        "contested": row["contested"],
+        "url": url_template.format(pk=row["pk"]),
     }
-    if space.owner_visible:
-        properties["owner_kind"] = space.owner_kind
+    if row["owner_visible"]:
+        properties["owner_kind"] = row["owner_kind"]
         properties["owner_kind_label"] = labels["owner_kind"].get(
-            space.owner_kind, space.owner_kind
+            row["owner_kind"], row["owner_kind"]
         )
-        properties["owner"] = space.owner_organisation.name if space.owner_organisation else None
+        properties["owner"] = row["owner_organisation__name"]
     return {
         "type": "Feature",
-        "id": space.pk,
+        "id": row["pk"],
         "geometry": {
             "type": "Point",
             # GeoJSON orders coordinates longitude first (RFC 7946).
-            "coordinates": [float(space.longitude), float(space.latitude)],
+            "coordinates": [float(row["longitude"]), float(row["latitude"])],
         },
         "properties": properties,
     }
@@ -146,14 +147,15 @@ def _feature(space: Space, labels: dict[str, dict], url_template: str) -> dict:
 
 def space_geojson(request):
     """The filtered, visible spaces with coordinates as a GeoJSON FeatureCollection."""
-    spaces = _space_filter(request).qs.filter(latitude__isnull=False, longitude__isnull=False)
     labels, url_template = _choice_labels(), _detail_url_template()
     collection = {
         "type": "FeatureCollection",
-        "features": [_feature(space, labels, url_template) for space in spaces],
+        "features": [
+            _feature(row, labels, url_template) for row in map_rows(_space_filter(request).qs)
+        ],
     }
     response = HttpResponse(
-        json.dumps(collection, cls=DjangoJSONEncoder, ensure_ascii=False),
+        json.dumps(collection, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")),
         content_type="application/geo+json; charset=utf-8",
     )
     response["Cache-Control"] = "private, no-store"

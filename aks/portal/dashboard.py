@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from aks.accounts import roles
@@ -35,9 +36,8 @@ def dashboard_for(user) -> dict:
     if person is not None:
         context["open_polls"] = list(
             Poll.objects.visible_to(user)
-            .filter(status=PollStatus.OPEN, entitlements__in=_entitlements_of(person))
-            .select_related("body")
-            .distinct()[:10]
+            .filter(_entitled(person), status=PollStatus.OPEN)
+            .select_related("body")[:10]
         )
     jour_fixe = meeting_selectors.next_jour_fixe(user, now)
     context["jour_fixe"] = jour_fixe
@@ -67,10 +67,16 @@ def dashboard_for(user) -> dict:
     return context
 
 
-def _entitlements_of(person):
+def _entitled(person):
+    """Polls with a roll entry for the person or an organisation they represent.
+
+    Two EXISTS per open poll, each answered by the poll's index: a join with one
+    ``person OR organisation`` filter read the whole roll table (50,000 rows at
+    scale 1, 15 ms) and needed DISTINCT.
+    """
     from bodies.models import Membership
 
     represented = Membership.objects.active().filter(person=person).values("organisation_id")
-    return Entitlement.objects.filter(person=person) | Entitlement.objects.filter(
-        organisation_id__in=represented
+    return Exists(Entitlement.objects.filter(poll=OuterRef("pk"), person=person)) | Exists(
+        Entitlement.objects.filter(poll=OuterRef("pk"), organisation_id__in=represented)
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from aks.fragments import fingerprint
 from bodies.access import Visibility, get_visible_or_404
 from bodies.models import Decision
 from bodies.selectors import visible_bodies
@@ -24,12 +25,13 @@ HOME_LIST_LENGTH = 5
 
 
 def home(request):
-    bodies = visible_bodies(request.user).filter(parent__isnull=True)
+    bodies = list(visible_bodies(request.user).filter(parent__isnull=True))
     return render(
         request,
         "portal/home.html",
         {
             "bodies": bodies,
+            "bodies_key": fingerprint(bodies, "pk", "slug", "name", "kind", "member_count"),
             "events": upcoming_events(request.user, limit=HOME_LIST_LENGTH),
             # The public face: what anyone may read, also when the reader is logged in.
             "decisions": Decision.objects.visible_to(request.user)
