@@ -30,12 +30,10 @@ from .matrix import (
     STAFF,
     Case,
     World,
-    act,
     register,
+    runs,
     sees,
 )
-
-runs = act(STAFF)
 
 
 def act_refused(allowed):

@@ -32,14 +32,13 @@ from .matrix import (
     STAFF,
     Case,
     World,
-    act,
     always,
     per_persona,
     register,
+    runs,
 )
 
 PUBLIC = Visibility.PUBLIC
-runs = act(STAFF)
 
 
 def _past() -> datetime.datetime:

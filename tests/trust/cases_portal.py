@@ -27,7 +27,6 @@ from tests.factories import BodyFactory, OrganisationFactory, PersonFactory, Use
 from .matrix import (
     HIDDEN,
     LEVELS,
-    LOGIN,
     OK,
     PERSONAS,
     REFUSED,
@@ -39,11 +38,11 @@ from .matrix import (
     always,
     per_persona,
     register,
+    signed_in,
 )
 
 PUBLIC = Visibility.PUBLIC
 QUERY = "Matrixsuche"
-signed_in = per_persona(dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN})
 history_readers = per_persona({persona: OK if persona in STAFF else HIDDEN for persona in PERSONAS})
 _none = {"build": lambda w, lv: None, "levels": (None,)}
 

@@ -28,15 +28,14 @@ from .matrix import (
     STAFF,
     Case,
     World,
-    act,
     always,
     per_persona,
     register,
+    runs,
+    signed_in,
 )
 
 PUBLIC = Visibility.PUBLIC
-runs = act(STAFF)
-signed_in = per_persona(dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN})
 # Pages without an object: staff (and superusers) only.
 staff_only = per_persona(
     {persona: OK if persona in STAFF else FORBIDDEN for persona in PERSONAS} | {"anonymous": LOGIN}

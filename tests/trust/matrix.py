@@ -114,6 +114,11 @@ def per_persona(table: dict[str, str]) -> Callable[[str, str | None, World], str
     return lambda persona, level, world: table[persona]
 
 
+# The two rules most pages follow beyond ``read``.
+runs = act(STAFF)  # an action only staff (and superusers) take
+signed_in = per_persona(dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN})
+
+
 # --- the world ----------------------------------------------------------------------
 
 
