@@ -61,17 +61,24 @@ def _meeting(request, pk) -> Meeting:
     )
 
 
-def _minutes(request, meeting) -> Minutes:
-    """The meeting's minutes if the reader may see them; 404 otherwise (also if none)."""
+def _visible_minutes(request, meeting) -> Minutes | None:
+    """The meeting's minutes if the reader may see them, else None (also if none)."""
     minutes = (
         Minutes.objects.visible_to(request.user)
         .select_related("approval", "approved_by_chair")
         .filter(meeting=meeting)
         .first()
     )
+    if minutes is not None:
+        minutes.meeting = meeting
+    return minutes
+
+
+def _minutes(request, meeting) -> Minutes:
+    """The meeting's minutes if the reader may see them; 404 otherwise (also if none)."""
+    minutes = _visible_minutes(request, meeting)
     if minutes is None:
         raise Http404(_("Not found."))
-    minutes.meeting = meeting
     return minutes
 
 
@@ -169,7 +176,9 @@ def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form
     context["attended"] = [a.person for a in attendances if a.status == AttendanceStatus.ATTENDED]
     context["excused"] = [a.person for a in attendances if a.status == AttendanceStatus.EXCUSED]
     if minutes is None:
-        context["may_start"] = _may_start(user, meeting)
+        context["may_start"] = (
+            _may_start(user, meeting) and not Minutes.objects.filter(meeting=meeting).exists()
+        )
         return context
 
     entries = list(selectors.minute_entries(minutes, user))
@@ -211,10 +220,10 @@ def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form
 
 
 def minutes_page(request, pk):
+    # Minutes hidden from the reader get the same page as no minutes at all: a 404 for
+    # hidden ones would tell that minutes exist at a level the reader may not see.
     meeting = _meeting(request, pk)
-    if not Minutes.objects.filter(meeting=meeting).exists():
-        return render(request, "meetings/minutes.html", _minutes_context(request, meeting, None))
-    minutes = _minutes(request, meeting)
+    minutes = _visible_minutes(request, meeting)
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting, minutes))
 
 

@@ -504,7 +504,19 @@ register(
     # Minutes at the meeting's level; then minutes of their own level in a public
     # meeting (the minutes' level decides); then a meeting without minutes.
     Case("meetings:minutes", build=_minutes_kwargs()),
-    Case("meetings:minutes", build=_minutes_kwargs("ownlevel", meeting_level=PUBLIC)),
+    # Minutes at their own level in a public meeting: everyone gets the meeting's minutes
+    # page, and it shows the minutes' entry only to those who see their level (hidden
+    # minutes look like none at all, so their existence is not told).
+    *(
+        Case(
+            "meetings:minutes",
+            build=_minutes_kwargs("ownlevel", meeting_level=PUBLIC),
+            levels=(level,),
+            expect=always(OK),
+            markers=lambda w, level=level: {level: [w.marker("ownlevel", level)]},
+        )
+        for level in LEVELS
+    ),
     Case("meetings:minutes", build=_pk("nominutes")),
     Case(
         "meetings:minutes",
