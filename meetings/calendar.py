@@ -94,6 +94,16 @@ def _add_timezone(calendar: icalendar.Calendar, events: list[icalendar.Event]) -
     calendar.subcomponents.insert(0, _vtimezone(min(years) - 1, max(years) + 1))
 
 
+# RFC 5545 allows no control characters in TEXT values but the tab (a line break is
+# written as "\n"); typed text can carry others (pasted from office programs), and
+# calendar clients reject or cut the whole file at them.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10)) | {127: None}
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
+
+
 def _new_calendar(*, method: str | None = None, name: str | None = None) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -104,8 +114,8 @@ def _new_calendar(*, method: str | None = None, name: str | None = None) -> ical
     if name:
         # icalendar writes a plain str of these properties unescaped: a line break in a
         # body's name would end the line and start a property of its own.
-        calendar.add("name", icalendar.vText(name))
-        calendar.add("x-wr-calname", icalendar.vText(name))
+        calendar.add("name", icalendar.vText(_text(name)))
+        calendar.add("x-wr-calname", icalendar.vText(_text(name)))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 
@@ -152,13 +162,13 @@ def meeting_event(
     event.add("sequence", sequence)
     event.add("dtstart", meeting.start.astimezone(zone))
     event.add("dtend", meeting.end.astimezone(zone))
-    event.add("summary", meeting.title)
+    event.add("summary", _text(meeting.title))
     location = _location(meeting, space_visible=space_visible)
     if location:
-        event.add("location", location)
+        event.add("location", _text(location))
     description = _description(meeting)
     if description:
-        event.add("description", description)
+        event.add("description", _text(description))
     event.add("url", _absolute(meeting.get_absolute_url(), base_url))
     cancelled = meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

@@ -384,3 +384,18 @@ def test_it_refuses_the_token_of_a_deactivated_account(client, make_user):
     user.is_active = False
     user.save()
     assert client.get(url).status_code == 404
+
+
+def test_it_leaves_control_characters_out_of_calendar_text():
+    meeting = _berlin_meeting(
+        title="Jour\x07-Fixe\x1b[31m",
+        place="Raum 1\x0b2",
+        description="Zeile eins\r\nZeile\x08 zwei",
+    )
+    data = calendar.feed_ics(meetings=[meeting], name="Gremium\x0c Kalender")
+    assert not any(byte < 32 and byte not in (9, 10, 13) for byte in data)
+    event = _only_event(_parse(data))
+    assert str(event["summary"]) == "Jour-Fixe[31m"
+    assert str(event["location"]) == "Raum 12"
+    assert str(event["description"]) == "Zeile eins\nZeile zwei"
+    assert str(_parse(data)["x-wr-calname"]) == "Gremium Kalender"
