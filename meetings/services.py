@@ -266,6 +266,18 @@ def minutes_for(meeting: Meeting) -> Minutes:
     return minutes
 
 
+@transaction.atomic
+def add_recommendation(*, meeting: Meeting, level: str, text: str) -> MinuteEntry:
+    """A recommendation collected while an event runs, into its minutes (started now if
+    there are none yet, in the same transaction)."""
+    return add_entry(
+        minutes=minutes_for(meeting),
+        section=MinuteSection.RECOMMENDATION,
+        level=level,
+        text=text,
+    )
+
+
 def _locked_minutes(minutes: Minutes) -> Minutes:
     return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
 

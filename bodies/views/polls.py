@@ -130,7 +130,8 @@ def poll_vote(request, pk):
     poll = _poll(request, pk)
     state = voter_state(poll, request.user)
     if not state["entitled"]:
-        # Seen but not on the roll (or no roll yet): not this reader's action.
+        # Seen but not on the roll (no roll yet, or an account without a person): not
+        # this reader's action. The service refuses it too, under the poll's lock.
         raise PermissionDenied
     form = VoteForm(
         request.POST, poll=poll, options=poll.options.all(), organisations=state["organisations"]
@@ -152,8 +153,6 @@ def poll_vote(request, pk):
             )
         except services.VotingError as error:
             form.add_error(None, error)
-        except AttributeError:  # an account without a person is not on any roll
-            form.add_error(None, _("You are not entitled to vote in this poll."))
         else:
             if not request.htmx:
                 messages.success(request, _("Your vote has been counted."))

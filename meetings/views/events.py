@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -63,16 +63,13 @@ def _event(request, pk) -> Meeting:
     )
 
 
-def _staff_event(request, pk) -> tuple[Meeting, HttpResponse | None]:
-    """The event and no response for those who may see its registrants; anonymous
-    readers are sent to log in (whatever the event, so the answer tells nothing about
-    it), hidden events answer 404, others get 403."""
-    if not request.user.is_authenticated:
-        return None, redirect_to_login(request.get_full_path())
+def _staff_event(request, pk) -> Meeting:
+    """The event, for those who may see its registrants (the views are
+    ``login_required``): hidden events answer 404, others get 403."""
     meeting = _event(request, pk)
-    if request.user.has_perm("meetings.view_registrations", meeting):
-        return meeting, None
-    raise PermissionDenied
+    if not request.user.has_perm("meetings.view_registrations", meeting):
+        raise PermissionDenied
+    return meeting
 
 
 def _rate_limited(request) -> bool:
@@ -251,10 +248,9 @@ def _registrations(meeting: Meeting):
     )
 
 
+@login_required
 def registration_list(request, pk):
-    meeting, refusal = _staff_event(request, pk)
-    if refusal:
-        return refusal
+    meeting = _staff_event(request, pk)
     rows = list(_registrations(meeting))
     return render(
         request,
@@ -271,11 +267,10 @@ def registration_list(request, pk):
     )
 
 
+@login_required
 def check_in(request, pk):
     """The door list on a phone: find a name, tap to check in (or take it back)."""
-    meeting, refusal = _staff_event(request, pk)
-    if refusal:
-        return refusal
+    meeting = _staff_event(request, pk)
     search = CheckInSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if request.method == "POST":
@@ -323,10 +318,9 @@ def check_in(request, pk):
     )
 
 
+@login_required
 def registration_csv(request, pk):
-    meeting, refusal = _staff_event(request, pk)
-    if refusal:
-        return refusal
+    meeting = _staff_event(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"anmeldungen-{meeting.pk}-{timezone.localdate(meeting.start):%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

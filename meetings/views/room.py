@@ -6,6 +6,7 @@ uses the room; the check is the staff's (``meetings.check_commitment``).
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,16 +25,15 @@ from ..models import Commitment, Meeting
 from .meetings import _refuse
 
 
-def _room_meeting(request, pk) -> tuple[Meeting | None, object]:
-    if not request.user.is_authenticated:
-        # Anonymous writers are asked to log in, whatever the meeting.
-        return None, _refuse(request)
+def _room_meeting(request, pk) -> Meeting:
+    """The meeting of a room view (each is ``login_required``): 404 if hidden, 403 if
+    the reader may not run it."""
     meeting = get_visible_or_404(
         Meeting.objects.select_related("body", "series"), request.user, pk=pk
     )
-    if request.user.has_perm("meetings.change_meeting", meeting):
-        return meeting, None
-    return meeting, _refuse(request)
+    if not request.user.has_perm("meetings.change_meeting", meeting):
+        raise PermissionDenied
+    return meeting
 
 
 def _counts_form(poll: Poll, data=None) -> AnalogCountsForm:
@@ -61,11 +61,10 @@ def _is_staff(user) -> bool:
     return (is_active_user(user) and user.is_superuser) or is_staff(user)
 
 
+@login_required
 def room(request, pk):
     """The phone page: record a commitment, enter the counts of open analog polls."""
-    meeting, refusal = _room_meeting(request, pk)
-    if refusal:
-        return refusal
+    meeting = _room_meeting(request, pk)
     if request.method == "POST":
         form = RoomCommitmentForm(request.POST)
         if form.is_valid():
@@ -97,11 +96,10 @@ def _room_poll(request, meeting, poll_pk) -> Poll:
     return poll
 
 
+@login_required
 @require_POST
 def room_counts(request, pk, poll):
-    meeting, refusal = _room_meeting(request, pk)
-    if refusal:
-        return refusal
+    meeting = _room_meeting(request, pk)
     poll = _room_poll(request, meeting, poll)
     form = _counts_form(poll, request.POST)
     if form.is_valid():
@@ -123,11 +121,10 @@ def room_counts(request, pk, poll):
     return render(request, "meetings/public/room.html", context, status=400)
 
 
+@login_required
 @require_POST
 def room_close_poll(request, pk, poll):
-    meeting, refusal = _room_meeting(request, pk)
-    if refusal:
-        return refusal
+    meeting = _room_meeting(request, pk)
     poll = _room_poll(request, meeting, poll)
     try:
         poll = poll_services.close_poll(poll=poll)
@@ -175,17 +172,11 @@ def _pending(request, pk) -> Commitment:
     return commitment
 
 
-def _anonymous_refusal(request):
-    """Anonymous writers are asked to log in; signed-in people who may not see the
-    pending commitment get 404 from ``_pending`` (it is the staff's until checked)."""
-    return None if request.user.is_authenticated else _refuse(request)
-
-
+# Signed-in people who may not see the pending commitment get 404 from ``_pending``
+# (it is the staff's until checked).
+@login_required
 @require_POST
 def commitment_check(request, pk):
-    refusal = _anonymous_refusal(request)
-    if refusal:
-        return refusal
     commitment = _pending(request, pk)
     form = CheckCommitmentForm(request.POST, commitment=commitment)
     if form.is_valid():
@@ -215,11 +206,9 @@ def commitment_check(request, pk):
     )
 
 
+@login_required
 @require_POST
 def commitment_discard(request, pk):
-    refusal = _anonymous_refusal(request)
-    if refusal:
-        return refusal
     commitment = _pending(request, pk)
     try:
         services.discard_commitment(commitment=commitment)

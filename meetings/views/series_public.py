@@ -2,6 +2,7 @@
 recommendations during an event, and the series' topic surveys (issue #7)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
@@ -27,7 +28,7 @@ from ..models import (
     TopicSurvey,
 )
 from ..registration import EVENT_KINDS
-from ..services import MeetingError, add_entry, minutes_for
+from ..services import MeetingError, add_recommendation
 from .meetings import _refuse
 
 
@@ -81,18 +82,15 @@ def series_page(request, pk):
 # --- live recommendations ------------------------------------------------------------------
 
 
-def _live_event(request, pk) -> tuple[Meeting | None, object]:
-    if not request.user.is_authenticated:
-        # Anonymous writers are asked to log in, whatever the event.
-        return None, _refuse(request)
+def _live_event(request, pk) -> Meeting:
     meeting = get_visible_or_404(
         Meeting.objects.filter(kind__in=EVENT_KINDS).select_related("body", "series"),
         request.user,
         pk=pk,
     )
-    if request.user.has_perm("meetings.record_meeting", meeting):
-        return meeting, None
-    return meeting, _refuse(request)
+    if not request.user.has_perm("meetings.record_meeting", meeting):
+        raise PermissionDenied
+    return meeting
 
 
 def _recommendations(meeting: Meeting, user) -> list[MinuteEntry]:
@@ -103,29 +101,25 @@ def _recommendations(meeting: Meeting, user) -> list[MinuteEntry]:
     )
 
 
+@login_required
 def live_recommendations(request, pk):
     """Collect recommendations while the event runs: a small form that posts (with htmx
     in place, without it as a plain form) and the list, the newest on top."""
-    meeting, refusal = _live_event(request, pk)
-    if refusal:
-        return refusal
+    meeting = _live_event(request, pk)
     form = RecommendationForm()
     just_added = None
     status = 200
     if request.method == "POST":
         form = RecommendationForm(request.POST)
-        # The minutes are started for a recommendation that passes the form only: a
-        # refused one writes nothing.
+        # Minutes not started yet will take the meeting's level, which the recorder
+        # may see and record (``record_meeting``, asked above).
         minutes = Minutes.objects.filter(meeting=meeting).first()
-        if minutes is None and form.is_valid():
-            minutes = minutes_for(meeting)
         if minutes is not None and not request.user.has_perm("meetings.change_minutes", minutes):
             raise PermissionDenied
         if form.is_valid():
             try:
-                just_added = add_entry(
-                    minutes=minutes,
-                    section=MinuteSection.RECOMMENDATION,
+                just_added = add_recommendation(
+                    meeting=meeting,
                     level=form.cleaned_data["level"],
                     text=form.cleaned_data["text"],
                 )
@@ -169,9 +163,8 @@ def _survey(request, pk) -> TopicSurvey:
     return survey
 
 
+@login_required
 def survey_create(request, pk):
-    if not request.user.is_authenticated:
-        return _refuse(request)
     series = _series(request, pk)
     if not request.user.has_perm("meetings.manage_survey", series):
         return _refuse(request)
@@ -212,10 +205,9 @@ def survey_detail(request, pk):
     return render(request, "meetings/public/survey_detail.html", context)
 
 
+@login_required
 @require_POST
 def survey_status(request, pk):
-    if not request.user.is_authenticated:
-        return _refuse(request)
     survey = _survey(request, pk)
     if not request.user.has_perm("meetings.manage_survey", survey.series):
         return _refuse(request)

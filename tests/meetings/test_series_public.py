@@ -198,3 +198,22 @@ def test_the_demo_has_a_survey_with_votes_a_commitment_to_check_and_recommendati
     assert waiting.checked_at is None
     assert not selectors.public_commitments().filter(pk=waiting.pk).exists()
     assert entries >= 7
+
+
+def test_a_refused_recommendation_starts_no_minutes_and_a_valid_one_starts_them(client, make_user):
+    from aks.accounts import roles
+    from meetings.models import Minutes
+
+    event = _event(_series(), 0)
+    client.force_login(make_user(roles.V_EXTERN))
+    url = reverse("meetings:event_recommendations", args=[event.pk])
+    assert client.post(url, {"level": "federal", "text": ""}).status_code == 400
+    assert not Minutes.objects.filter(meeting=event).exists()
+    client.post(url, {"level": "state", "text": "Räume sichern."})
+    entry = MinuteEntry.objects.get(minutes__meeting=event)
+    assert (entry.section, entry.level, entry.text) == (
+        MinuteSection.RECOMMENDATION,
+        RecommendationLevel.STATE,
+        "Räume sichern.",
+    )
+    assert entry.minutes.visibility == event.visibility
