@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from aks.accounts.network import client_ip
 from tests.factories import UserFactory
+from tests.html import assert_valid_html
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,12 @@ def test_the_client_address_comes_only_from_trusted_proxies(settings, proxies, f
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_it_answers_a_bad_request_with_a_german_page(client):
+    # A host not in ALLOWED_HOSTS is Django's own way to a 400.
+    response = client.get("/", HTTP_HOST="nicht-erlaubt.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>Ungültige Anfrage</h1>" in page
+    assert_valid_html(response)
