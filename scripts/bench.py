@@ -160,50 +160,21 @@ PICK = r"""
 import json
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
 from importlib import import_module
 from aks.accounts import roles
-from aks.accounts.models import User
-from aks.portal.bulk import SLUG_PREFIX
-from bodies.access import Visibility
-from bodies.models import Body
-from meetings.models import Meeting, Minutes
+from aks.portal.bulk import bulk_user, typical_objects
 
-anonymous = AnonymousUser()
-# A body of the bulk district that everyone may read, with its full membership.
-body = (
-    Body.objects.visible_to(anonymous)
-    .filter(slug__startswith=SLUG_PREFIX, visibility=Visibility.PUBLIC)
-    .annotate(n=Count("memberships"))
-    .order_by("-n", "pk")
-    .first()
-)
-# A meeting with minutes that everyone may read, of median size among those.
-readable = Minutes.objects.visible_to(anonymous).filter(
-    meeting__in=Meeting.objects.visible_to(anonymous), meeting__body__slug__startswith=SLUG_PREFIX
-)
-sized = list(
-    readable.annotate(n=Count("entries")).order_by("n", "pk").values_list("meeting_id", "n")
-)
-meeting_id, entries = sized[len(sized) // 2]
-items = Meeting.objects.get(pk=meeting_id).agenda_items.count()
-staff = (
-    User.objects.filter(email__startswith=SLUG_PREFIX, groups__name=roles.V_INTERN, is_active=True)
-    .order_by("pk")
-    .first()
-)
+chosen = typical_objects()
+staff = bulk_user(roles.V_INTERN)
 engine = import_module(settings.SESSION_ENGINE)
 session = engine.SessionStore()
 session[SESSION_KEY] = str(staff.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
 session.create()
-print("PICK " + json.dumps({
-    "body": body.slug, "body_members": body.n,
-    "meeting": meeting_id, "minute_entries": entries, "agenda_items": items,
-    "staff": staff.email, "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
-}))
+chosen["staff"] = staff.email
+chosen["cookie"] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+print("PICK " + json.dumps(chosen))
 """
 
 

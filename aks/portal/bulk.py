@@ -918,3 +918,47 @@ def _polls(*, writer, rng, text, plan, ids, bodies, members_of, now) -> None:
     writer.write(Participation, part_rows, label="participations")
     writer.write(Vote, vote_rows, label="votes")
     writer.write(Decision, decision_rows, label="decisions")
+
+
+# --- what the measurements open ------------------------------------------------------------
+
+
+def bulk_user(role: str) -> User | None:
+    """The first active account of the bulk district with ``role``."""
+    return (
+        User.objects.filter(email__startswith=SLUG_PREFIX, groups__name=role, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def typical_objects() -> dict:
+    """The objects ``make bench`` and the scale test open in a bulk district, chosen by
+    one rule at every size: the public body with the most memberships, and the meeting
+    of median size among those whose minutes everyone may read."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Count
+
+    anonymous = AnonymousUser()
+    body = (
+        Body.objects.visible_to(anonymous)
+        .filter(slug__startswith=SLUG_PREFIX, visibility=Visibility.PUBLIC)
+        .annotate(n=Count("memberships"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    readable = Minutes.objects.visible_to(anonymous).filter(
+        meeting__in=Meeting.objects.visible_to(anonymous),
+        meeting__body__slug__startswith=SLUG_PREFIX,
+    )
+    sized = list(
+        readable.annotate(n=Count("entries")).order_by("n", "pk").values_list("meeting_id", "n")
+    )
+    meeting_id, entries = sized[len(sized) // 2]
+    return {
+        "body": body.slug,
+        "body_members": body.n,
+        "meeting": meeting_id,
+        "minute_entries": entries,
+        "agenda_items": Meeting.objects.get(pk=meeting_id).agenda_items.count(),
+    }

@@ -12,21 +12,15 @@ shape, only more around them.
 import re
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aks.accounts import roles
-from aks.accounts.models import User
-from aks.portal.bulk import SLUG_PREFIX
-from bodies.access import Visibility
-from bodies.models import Body
-from meetings.models import Meeting, Minutes
+from aks.portal.bulk import bulk_user, typical_objects
 from oparl.serializers import BODY_ID
 
 pytestmark = [
@@ -43,27 +37,6 @@ ADDED_SCALE = 0.2  # a second district next to the first: 0.3 in all
 SEARCH_QUERY = "Kooperationen"
 PERSONAS = ("anonymous", "v_intern", "councillor")
 STAFF_ONLY = {"dashboard"}
-
-
-def _pick() -> dict:
-    """The objects the pages open, chosen by the same rule at every size."""
-    anonymous = AnonymousUser()
-    body = (
-        Body.objects.visible_to(anonymous)
-        .filter(slug__startswith=SLUG_PREFIX, visibility=Visibility.PUBLIC)
-        .annotate(n=Count("memberships"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    readable = Minutes.objects.visible_to(anonymous).filter(
-        meeting__in=Meeting.objects.visible_to(anonymous),
-        meeting__visibility=Visibility.PUBLIC,
-    )
-    sized = list(
-        readable.annotate(n=Count("entries")).order_by("n", "pk").values_list("meeting_id", "n")
-    )
-    meeting_id, _entries = sized[len(sized) // 2]
-    return {"body": body.slug, "meeting": meeting_id}
 
 
 def _pages(chosen: dict) -> dict[str, str]:
@@ -83,17 +56,9 @@ def _pages(chosen: dict) -> dict[str, str]:
     }
 
 
-def _bulk_user(role: str) -> User:
-    return (
-        User.objects.filter(email__startswith=SLUG_PREFIX, groups__name=role, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
 def _counts(client, users: dict) -> dict[tuple[str, str], list[str]]:
     counts = {}
-    pages = _pages(_pick())
+    pages = _pages(typical_objects())
     for persona in PERSONAS:
         client.logout()
         if users[persona] is not None:
@@ -117,8 +82,8 @@ def test_it_runs_the_same_queries_per_page_in_a_three_times_larger_district(clie
     connection.cursor().execute("ANALYZE")
     users = {
         "anonymous": None,
-        "v_intern": _bulk_user(roles.V_INTERN),
-        "councillor": _bulk_user(roles.COUNCILLOR),
+        "v_intern": bulk_user(roles.V_INTERN),
+        "councillor": bulk_user(roles.COUNCILLOR),
     }
     small = _counts(client, users)
 
