@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from aks.accounts import roles
 from aks.accounts.models import User
+from aks.demo import DEMO_DOMAIN, story_day, story_year
 
 from .access import Visibility
 from .models import (
@@ -34,12 +36,15 @@ DEMO_PASSWORD = "gemeinwohl-demo"  # noqa: S105  printed by `make run`, demo onl
 
 # (e-mail, display name, role or None for the superuser)
 DEMO_USERS = [
-    ("admin@demo.gemeinwohl.example", "Plattform-Admin", None),
-    ("v-intern@demo.gemeinwohl.example", "Jana Okafor", roles.V_INTERN),
-    ("v-extern@demo.gemeinwohl.example", "Timo Brandauer", roles.V_EXTERN),
-    ("councillor@demo.gemeinwohl.example", "Dr. Hanne Lindqvist", roles.COUNCILLOR),
-    ("member@demo.gemeinwohl.example", "Selin Aydın", roles.ASSOCIATION_MEMBER),
+    (f"admin@{DEMO_DOMAIN}", "Plattform-Admin", None),
+    (f"v-intern@{DEMO_DOMAIN}", "Jana Okafor", roles.V_INTERN),
+    (f"v-extern@{DEMO_DOMAIN}", "Timo Brandauer", roles.V_EXTERN),
+    (f"councillor@{DEMO_DOMAIN}", "Dr. Hanne Lindqvist", roles.COUNCILLOR),
+    (f"member@{DEMO_DOMAIN}", "Selin Aydın", roles.ASSOCIATION_MEMBER),
 ]
+
+# A delegate of a Kernkreis member group: no role, voting for the group through the body.
+DEMO_DELEGATE = (f"delegate@{DEMO_DOMAIN}", "Jonas Peschke")
 
 ORGANISATIONS = [
     (
@@ -393,7 +398,7 @@ PEOPLE = [
     ),
     (
         "Jonas Peschke",
-        "",
+        DEMO_DELEGATE[0],
         "MI HS",
         [
             ("kernkreis", MembershipRole.DELEGATE, Side.CIVIL_SOCIETY, "MI HS", LONG_AGO, None),
@@ -478,11 +483,13 @@ PEOPLE = [
 def seed_bodies() -> dict[str, int]:
     """Create or refresh the demo structures; returns how many of each exist."""
     users = {}
-    for email, display_name, role in DEMO_USERS:
+    for email, display_name, role in [*DEMO_USERS, (*DEMO_DELEGATE, "")]:
         user, created = User.objects.get_or_create(
             email=email,
             defaults={
                 "display_name": display_name,
+                # The demo's calendar is anchored at this moment (aks.demo.seeded_on).
+                "date_joined": timezone.now(),
                 "is_staff": role is None,
                 "is_superuser": role is None,
             },
@@ -529,11 +536,11 @@ def seed_bodies() -> dict[str, int]:
                 person=person,
                 body=bodies[slug],
                 role=role,
-                start=start,
+                start=story_day(start),
                 defaults={
                     "side": side,
                     "organisation": organisations[represents] if represents else None,
-                    "end": end,
+                    "end": story_day(end) if end else None,
                     # Guests and the platform's hired organizers advise; they do not vote.
                     "voting_right": role not in (MembershipRole.GUEST, MembershipRole.ORGANIZER),
                 },
@@ -734,7 +741,7 @@ def seed_workstreams() -> dict[str, int]:
                 organisation=organisations[short],
                 kind=kind,
                 description=what,
-                defaults={"amount": Decimal(amount), "on": on},
+                defaults={"amount": Decimal(amount), "on": story_day(on)},
             )
             contributions += 1
     return {"workstreams": len(WORKSTREAMS), "contributions": contributions}
@@ -794,7 +801,7 @@ def seed_votes() -> dict[str, int]:
                 "Yasemin Korkmaz": "no",
             },
         )
-        close_poll(poll=poll, decided_on=DEMO_POLL_DATE)
+        close_poll(poll=poll, decided_on=story_day(DEMO_POLL_DATE))
 
     poll, new = _demo_poll(
         "steuerungsrunde",
@@ -821,7 +828,7 @@ def seed_votes() -> dict[str, int]:
                 "Franziska Elbe": "abstain",
             },
         )
-        close_poll(poll=poll, decided_on=DEMO_POLL_DATE + datetime.timedelta(days=7))
+        close_poll(poll=poll, decided_on=story_day(DEMO_POLL_DATE) + datetime.timedelta(days=7))
 
     poll, new = _demo_poll(
         "traegerverein",
@@ -835,11 +842,11 @@ def seed_votes() -> dict[str, int]:
         counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 71), ("no", 6))}
         counts[poll.options.get(meaning="abstain").pk] = 7
         enter_analog_counts(poll=poll, counts=counts, valid=84, invalid=2)
-        close_poll(poll=poll, decided_on=DEMO_POLL_DATE + datetime.timedelta(days=10))
+        close_poll(poll=poll, decided_on=story_day(DEMO_POLL_DATE) + datetime.timedelta(days=10))
 
     poll, new = _demo_poll(
         "kernkreis",
-        "Themen der großen Versammlung 2027",
+        f"Themen der großen Versammlung {story_year(2027)}",
         kind=PollKind.APPROVAL,
         options=["Bezahlbare Gewerberäume", "Schulwege", "Leerstand", "Nachbarschaftszentren"],
         visibility=Visibility.MEMBERS,

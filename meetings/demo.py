@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from aks.demo import story_day, story_year
 from bodies.access import Visibility
 from bodies.models import Body, Organisation, Person
 from bodies.services import record_decision
@@ -50,7 +51,7 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 def _meeting(body_slug, title, day, hour, kind, visibility, **extra) -> tuple[Meeting, bool]:
     body = Body.objects.get(slug=body_slug)
-    start = _at(day, hour)
+    start = _at(story_day(day), hour)
     meeting, created = Meeting.objects.get_or_create(
         body=body,
         title=title,
@@ -78,13 +79,14 @@ def _jour_fixe() -> int:
             "start_time": datetime.time(10, 0),
             "duration": datetime.timedelta(hours=1, minutes=30),
             "place": "Bezirksamt, Yorckstraße, Raum 2.14",
-            "starts_on": datetime.date(2026, 7, 1),
+            "starts_on": story_day(datetime.date(2026, 7, 1)),
             "visibility": Visibility.TEAM,
         },
     )
-    generate_meetings(series=series, until=datetime.date(2027, 2, 28))
-    meetings = list(series.meetings.order_by("start"))
     today = timezone.localdate()
+    # A series is kept ahead of today, so a later run still finds the next Jour-Fixe.
+    generate_meetings(series=series, until=today + datetime.timedelta(days=92))
+    meetings = list(series.meetings.order_by("start"))
     past = [m for m in meetings if timezone.localdate(m.start) < today]
     jana = Person.objects.get(name="Jana Okafor")
     for index, meeting in enumerate(past):
@@ -136,7 +138,7 @@ def _jour_fixe() -> int:
         )
         ActionItem.objects.create(
             meeting=past[-1],
-            title="Termine der offenen Versammlungen 2027 festlegen",
+            title=f"Termine der offenen Versammlungen {story_year(2027)} festlegen",
             assignee_person=Person.objects.get(name="Timo Brandauer"),
             due=timezone.localdate(upcoming.start) - datetime.timedelta(days=3),
         )
@@ -160,13 +162,13 @@ def _ag1() -> None:
         add_agenda_item(meeting=meeting, title="Ressourcen der Partner")
         add_agenda_item(
             meeting=meeting,
-            title="Haushaltslage der BIM für 2027 (verwaltungsintern)",
+            title=f"Haushaltslage der BIM für {story_year(2027)} (verwaltungsintern)",
             visibility=Visibility.ADMIN_INTERNAL,
         )
 
 
 def _assemblies() -> None:
-    _meeting(
+    assembly, created = _meeting(
         "traegerverein",
         "Offene Versammlung des Trägervereins",
         datetime.date(2026, 12, 3),
@@ -176,8 +178,14 @@ def _assemblies() -> None:
         place="Nachbarschaftshaus Urbanstraße",
         description="Offen für alle Mitglieder und Interessierten: Leerstand, Räume, Beteiligung.",
     )
+    if created:
+        add_agenda_item(meeting=assembly, title="Begrüßung und Bericht des Vorstands")
+        add_agenda_item(meeting=assembly, title="Leerstand im Kiez: neue Meldungen und Begehungen")
+        add_agenda_item(meeting=assembly, title="Räume für Initiativen: Stand des Matchings")
+        add_agenda_item(meeting=assembly, title="Verschiedenes")
+    # Held by the public action team: the Kernkreis itself meets among its members.
     meeting, created = _meeting(
-        "kernkreis",
+        "aktionsteam-wohnen",
         "Große Versammlung der Bürgerplattform Südost",
         datetime.date(2026, 5, 20),
         19,
@@ -197,29 +205,31 @@ def _assemblies() -> None:
         person=councillor,
         organisation=district,
         what="Der Bezirk prüft alle leerstehenden Erdgeschosse in eigener Hand bis Oktober.",
-        due=datetime.date(2026, 10, 31),
+        due=story_day(datetime.date(2026, 10, 31)),
         status=CommitmentStatus.KEPT,
     )
     CommitmentNote.objects.create(
-        commitment=kept, on=datetime.date(2026, 10, 20), text="Liste mit 14 Objekten vorgelegt."
+        commitment=kept,
+        on=story_day(datetime.date(2026, 10, 20)),
+        text="Liste mit 14 Objekten vorgelegt.",
     )
     broken = Commitment.objects.create(
         meeting=meeting,
         organisation=wbm,
         what="Die WBM öffnet zwei Gewerbeeinheiten für Nachbarschaftsprojekte zu Kostenmiete.",
-        due=datetime.date(2026, 9, 30),
+        due=story_day(datetime.date(2026, 9, 30)),
         status=CommitmentStatus.BROKEN,
     )
     CommitmentNote.objects.create(
         commitment=broken,
-        on=datetime.date(2026, 10, 2),
+        on=story_day(datetime.date(2026, 10, 2)),
         text="Frist verstrichen, die Einheiten wurden anderweitig vermietet.",
     )
     Commitment.objects.create(
         meeting=meeting,
         organisation=bim,
         what="Die BIM legt einen Entwurf der Nutzungsvereinbarung für den Fahrradladen vor.",
-        due=datetime.date(2026, 12, 15),
+        due=story_day(datetime.date(2026, 12, 15)),
         status=CommitmentStatus.IN_PROGRESS,
     )
     for person in Person.objects.filter(memberships__body=meeting.body).distinct():

@@ -15,15 +15,19 @@ relative to the day of the first run.
 import datetime
 import secrets
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
+from aks.demo import STORY_WEEK, story_day
 from bodies.access import Visibility
 from bodies.models import Body, Organisation
 
 from .demo import _at
 from .models import (
     Commitment,
+    EventDocument,
     Meeting,
     MeetingKind,
     MeetingSeries,
@@ -132,7 +136,7 @@ ROOM_COMMITMENT = (
     "bezirkseigenen Flächen vor, die für Zwischennutzungen in Frage kommen."
 )
 
-# (title, days from today, capacity, confirmed, waiting, pending)
+# (title, days from the story's week, capacity, confirmed, waiting, pending)
 UPCOMING = [
     ("Leerstand als Chance: Zwischennutzung im Kiez", 10, 4, 4, 2, 1),
     ("Verwaltung trifft Initiative: Kooperationsvereinbarungen", 38, 40, 3, 0, 1),
@@ -164,7 +168,7 @@ def _series(body: Body) -> MeetingSeries:
             "week_of_month": -1,
             "start_time": datetime.time(18, 0),
             "online_url": ONLINE,
-            "starts_on": datetime.date(2026, 1, 1),
+            "starts_on": story_day(datetime.date(2026, 1, 1)),
             "visibility": Visibility.PUBLIC,
         },
     )
@@ -172,7 +176,7 @@ def _series(body: Body) -> MeetingSeries:
 
 
 def _event(series: MeetingSeries, title: str, days: int, capacity: int) -> tuple[Meeting, bool]:
-    start = _at(timezone.localdate() + datetime.timedelta(days=days), 18)
+    start = _at(story_day(STORY_WEEK) + datetime.timedelta(days=days), 18)
     return Meeting.objects.get_or_create(
         series=series,
         title=title,
@@ -263,6 +267,7 @@ def seed_events() -> dict[str, int]:
                     level=level,
                     text=text,
                 )
+        _slides(meeting)
         # The registrants' data of past events is deleted; the counts stay.
         RegistrationCount.objects.get_or_create(
             meeting=meeting,
@@ -294,6 +299,27 @@ def seed_events() -> dict[str, int]:
             checked_at__isnull=True
         ).count(),
     }
+
+
+def _slides(meeting: Meeting) -> None:
+    """The first speaker's slides, as a one-page PDF made here (the demo ships no files)."""
+    speakers = SPEAKERS.get(meeting.title, [])
+    if not speakers or meeting.event_documents.exists():
+        return
+    from weasyprint import HTML
+
+    name, affiliation, _bio = speakers[0]
+    page = (
+        "<html lang='de'><body style='font-family: DejaVu Sans, sans-serif'>"
+        f"<h1>{escape(meeting.title)}</h1><p>Impuls: {escape(name)}"
+        f"{', ' + escape(affiliation) if affiliation else ''}</p>"
+        "<p>Folien zur Dokumentation der Veranstaltung (Demo).</p></body></html>"
+    )
+    EventDocument.objects.create(
+        meeting=meeting,
+        title=f"Folien: {name}",
+        file=ContentFile(HTML(string=page).write_pdf(), name="folien.pdf"),
+    )
 
 
 def _missing_recommendations(meeting: Meeting) -> None:
@@ -345,5 +371,5 @@ def _room_commitment() -> None:
         organisation=district,
         promised_by_name="Bezirksstadträtin",
         what=ROOM_COMMITMENT,
-        due=datetime.date(timezone.localdate().year + 1, 3, 31),
+        due=story_day(datetime.date(2027, 3, 31)),
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from aks.accounts.models import User
+from aks.demo import story_day
 from bodies.access import Visibility
 from bodies.demo import ORGANISATIONS
 from bodies.models import Body, Decision, Organisation
@@ -568,7 +569,7 @@ def _organisation(short_name):
 
 
 def _at(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=BERLIN)
+    return datetime.datetime.combine(story_day(day), datetime.time(10, 0), tzinfo=BERLIN)
 
 
 def _decisions() -> dict[str, Decision]:
@@ -576,7 +577,8 @@ def _decisions() -> dict[str, Decision]:
     if steering is None:
         return {}
     decisions = {}
-    for key, (title, decided_on, text) in DECISIONS.items():
+    for key, (title, written_on, text) in DECISIONS.items():
+        decided_on = story_day(written_on)
         decision = Decision.objects.filter(body=steering, title=title).first()
         if decision is None:
             last = Decision.objects.filter(body=steering, year=decided_on.year).aggregate(
@@ -645,7 +647,7 @@ def seed_spaces() -> dict[str, int]:
             owner_kind=owner_kind,
             owner_notes=owner_notes,
             owner_visibility=owner_visibility,
-            vacant_since=vacant_since,
+            vacant_since=story_day(vacant_since) if vacant_since else None,
             current_user_organisation=_organisation(current_user),
             contested=bool(contested_reason),
             contested_reason=contested_reason,
