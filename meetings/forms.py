@@ -9,6 +9,7 @@ from .models import (
     AgendaItem,
     AttendanceStatus,
     CommitmentStatus,
+    GuidingQuestion,
     MinuteSection,
     RecommendationLevel,
 )
@@ -40,12 +41,26 @@ class MinuteEntryForm(forms.Form):
         required=False,
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+    guiding_question = forms.ModelChoiceField(
+        label=_("Answers the guiding question"),
+        queryset=GuidingQuestion.objects.none(),
+        required=False,
+        empty_label=_("– a new guiding question –"),
+        help_text=_(
+            "Guiding questions only: choose the question this entry answers, "
+            "or leave empty to record the entry as a new question."
+        ),
+    )
 
-    def __init__(self, *args, minutes, agenda_items, **kwargs):
+    def __init__(self, *args, minutes, agenda_items, questions=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("visibility", minutes.visibility)
         super().__init__(*args, **kwargs)
         self.minutes = minutes
         self.fields["agenda_item"].queryset = agenda_items
+        if questions is None:
+            del self.fields["guiding_question"]
+        else:
+            self.fields["guiding_question"].queryset = questions
 
     def clean(self):
         data = super().clean()
@@ -54,6 +69,10 @@ class MinuteEntryForm(forms.Form):
             self.add_error("level", _("A recommendation needs its level."))
         if section and section != MinuteSection.RECOMMENDATION and level:
             self.add_error("level", _("Only recommendations have a level."))
+        if data.get("guiding_question") and section != MinuteSection.GUIDING_QUESTION:
+            self.add_error(
+                "guiding_question", _("Only a guiding questions entry answers a question.")
+            )
         visibility = data.get("visibility")
         if visibility and not not_more_open(visibility, self.minutes.visibility):
             self.add_error(

@@ -6,7 +6,16 @@ answered by guardian's backend next to these rules.
 
 from aks.accounts import roles
 from aks.accounts.roles import roles_of
-from bodies.access import can_view, is_active_user, is_staff, leads_body, led_body_ids, rule
+from bodies.access import (
+    Visibility,
+    can_view,
+    is_active_user,
+    is_staff,
+    leads_body,
+    led_body_ids,
+    levels_for,
+    rule,
+)
 
 
 def _runs(user, meeting) -> bool:
@@ -133,3 +142,19 @@ def check_commitment(user, commitment):
 def manage_survey(user, series):
     """Create, open and close the topic surveys of a series: AKS staff only."""
     return can_view(user, series) and is_staff(user)
+
+
+# --- Guiding questions and the follow-up lists -------------------------------------------
+
+
+@rule("meetings.change_guidingquestion")
+def change_guidingquestion(user, question):
+    """Prepare, edit, reorder, answer or carry over a question: whoever runs its meeting."""
+    return can_view(user, question) and _runs(user, question.meeting)
+
+
+def follows_up(user) -> bool:
+    """Who works with the internal lists of action items and commitments (offered in the
+    navigation): the AKS team and the councillor, whose levels cover the team's objects.
+    The lists themselves show each reader what they may see."""
+    return is_active_user(user) and Visibility.TEAM in levels_for(user)

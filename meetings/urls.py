@@ -35,6 +35,7 @@ urlpatterns = [
     path("zusagen/<int:pk>/notiz/", minutes.commitment_note, name="commitment_note"),
     # --- end minutes ---
     path("", include("meetings.urls_planning")),
+    path("", include("meetings.urls_questions")),
     path("", include("meetings.urls_documents")),
     path("", include("meetings.urls_calendar")),
     path("", include("meetings.urls_events")),

@@ -18,7 +18,14 @@ from bodies.models import Person
 from .. import selectors, services
 from ..filters import MeetingFilter
 from ..forms import AgendaItemForm, AttendanceForm
-from ..models import AgendaItem, Attendance, GuidingQuestionStatus, Meeting, Minutes
+from ..models import (
+    AgendaItem,
+    Attendance,
+    GuidingQuestionStatus,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+)
 
 
 def _meeting(request, pk) -> Meeting:
@@ -88,6 +95,12 @@ def _detail_context(request, meeting: Meeting, form=None) -> dict:
     )
     if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
         context["minutes_url"] = _minutes_url(meeting)
+    elif (
+        meeting.status == MeetingStatus.HELD
+        and context["may_record_attendance"]
+        and not Minutes.objects.filter(meeting=meeting).exists()
+    ):
+        context["may_start_minutes"] = True
     if can_change:
         context["form"] = form or AgendaItemForm(meeting=meeting, parents=_parents(meeting, user))
     return context

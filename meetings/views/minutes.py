@@ -25,7 +25,7 @@ from bodies.access import get_visible_or_404, leads_body
 from bodies.history import history_rows_for, may_see_history
 from bodies.models import Decision
 
-from .. import selectors, services
+from .. import selectors, services, services_questions
 from ..filters import ActionItemFilter, CommitmentFilter
 from ..forms import (
     ActionItemForm,
@@ -44,6 +44,8 @@ from ..models import (
     AttendanceStatus,
     Commitment,
     CommitmentStatus,
+    GuidingQuestion,
+    GuidingQuestionStatus,
     Meeting,
     MinuteEntry,
     Minutes,
@@ -97,6 +99,15 @@ def _may_start(user, meeting) -> bool:
 
 def _meeting_agenda_items(meeting, user):
     return AgendaItem.objects.visible_to(user).filter(meeting=meeting).order_by("position", "pk")
+
+
+def _open_questions(meeting, user):
+    """The questions an entry of the minutes may answer: the meeting's open ones."""
+    return (
+        GuidingQuestion.objects.visible_to(user)
+        .filter(meeting=meeting, status=GuidingQuestionStatus.OPEN)
+        .order_by("position", "pk")
+    )
 
 
 def _approving_decisions(minutes, user):
@@ -167,7 +178,11 @@ def _history(minutes):
 
 def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form=None):
     user = request.user
-    context = {"meeting": meeting, "minutes": minutes}
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "may_follow_up": user.has_perm("meetings.change_meeting", meeting),
+    }
     attendances = list(
         meeting.attendances.filter(
             status__in=[AttendanceStatus.ATTENDED, AttendanceStatus.EXCUSED]
@@ -208,7 +223,9 @@ def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form
     if can_write:
         if not minutes.is_locked:
             context["entry_form"] = entry_form or MinuteEntryForm(
-                minutes=minutes, agenda_items=_meeting_agenda_items(meeting, user)
+                minutes=minutes,
+                agenda_items=_meeting_agenda_items(meeting, user),
+                questions=_open_questions(meeting, user),
             )
         context["history"] = _history(minutes)
     if can_approve and minutes.status == MinutesStatus.CIRCULATED:
@@ -245,20 +262,33 @@ def entry_add(request, pk):
     minutes = _minutes(request, meeting)
     _require(request, "meetings.change_minutes", minutes)
     form = MinuteEntryForm(
-        request.POST, minutes=minutes, agenda_items=_meeting_agenda_items(meeting, request.user)
+        request.POST,
+        minutes=minutes,
+        agenda_items=_meeting_agenda_items(meeting, request.user),
+        questions=_open_questions(meeting, request.user),
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_entry(
-                minutes=minutes,
-                section=data["section"],
-                text=data["text"],
-                agenda_item=data["agenda_item"],
-                speaker=data["speaker"],
-                level=data["level"],
-                visibility=data["visibility"],
-            )
+            if data["section"] == MinuteSection.GUIDING_QUESTION:
+                services_questions.add_question_entry(
+                    minutes=minutes,
+                    text=data["text"],
+                    question=data.get("guiding_question"),
+                    agenda_item=data["agenda_item"],
+                    speaker=data["speaker"],
+                    visibility=data["visibility"],
+                )
+            else:
+                services.add_entry(
+                    minutes=minutes,
+                    section=data["section"],
+                    text=data["text"],
+                    agenda_item=data["agenda_item"],
+                    speaker=data["speaker"],
+                    level=data["level"],
+                    visibility=data["visibility"],
+                )
         except services.MeetingError as error:
             form.add_error(None, error)
         else:

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from aks.accounts import roles
 from bodies.demo import DEMO_USERS, seed_votes, seed_workstreams
 from bodies.models import Body, Decision, Poll, Workstream
+from meetings import services_questions
 from meetings.demo import seed_meetings
 from meetings.demo_events import seed_events
 from meetings.models import (
@@ -114,6 +115,18 @@ PAGES = {
     "meetings:entry_correct": Sweep(
         V_INTERN, lambda o: f"/sitzungen/eintraege/{o.locked_entry.pk}/berichtigen/"
     ),
+    "meetings:question_add": Sweep(
+        V_INTERN, lambda o: f"/sitzungen/{o.upcoming.pk}/leitfragen/neu/"
+    ),
+    "meetings:question_edit": Sweep(
+        V_INTERN, lambda o: f"/sitzungen/leitfragen/{o.question.pk}/bearbeiten/"
+    ),
+    "meetings:question_answer": Sweep(
+        V_INTERN, lambda o: f"/sitzungen/leitfragen/{o.question.pk}/beantworten/"
+    ),
+    "meetings:question_remove": Sweep(
+        V_INTERN, lambda o: f"/sitzungen/leitfragen/{o.question.pk}/entfernen/"
+    ),
     "meetings:action_items": Sweep(V_INTERN, lambda o: "/sitzungen/aufgaben/"),
     "meetings:action_item_add": Sweep(V_INTERN, lambda o: f"/sitzungen/{o.held.pk}/aufgaben/neu/"),
     "spaces:create": Sweep(V_INTERN, lambda o: "/raeume/neu/"),
@@ -170,6 +183,8 @@ EXCLUDED = {
     "spaces:geojson": "GeoJSON for the map",
     "spaces:csv": "CSV export",
     "meetings:agenda_add": POST_ONLY,
+    "meetings:question_move": POST_ONLY,
+    "meetings:question_carry": POST_ONLY,
     "meetings:agenda_move": POST_ONLY,
     "meetings:carry_over": POST_ONLY,
     "meetings:minutes_start": POST_ONLY,
@@ -245,7 +260,11 @@ def _demo_objects():
     upcoming = jour_fixes.filter(minutes__isnull=True).first()
     events = Meeting.objects.filter(kind=MeetingKind.PUBLIC_EVENT).order_by("start")
     event = events.filter(status="planned").first()
+    question = services_questions.add_question(
+        meeting=upcoming, text="Wer übernimmt die Schlüssel des Ladens?"
+    )
     return SimpleNamespace(
+        question=question,
         decision=Decision.objects.filter(body__slug="steuerungsrunde").first(),
         space=Space.objects.get(name__icontains="Fahrradladen"),
         need=SpaceNeed.objects.order_by("pk").first(),

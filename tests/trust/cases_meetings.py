@@ -789,3 +789,63 @@ register(
         data=lambda w, lv: {f"n{w.get('commitment', lv, None).pk}-text": "Fortschritt"},
     ),
 )
+
+
+# --- guiding questions ------------------------------------------------------------------
+
+
+def _question(world, level):
+    """An open guiding question at ``level`` in a meeting at the same level."""
+    from meetings.models import GuidingQuestion
+
+    return world.get(
+        "guidingquestion",
+        level,
+        lambda w, lv: GuidingQuestion.objects.create(
+            meeting=_meeting(w, lv, "questionmeeting"),
+            text=f"Leitfrage {w.marker('guidingquestion', lv)}",
+            visibility=lv,
+        ),
+    )
+
+
+def _question_kwargs(world, level):
+    return {"pk": _question(world, level).pk}
+
+
+register(
+    Case("meetings:question_add", build=_pk("questionmeeting"), expect=runs),
+    Case(
+        "meetings:question_add",
+        build=_pk("questionmeeting"),
+        expect=runs,
+        method="POST",
+        data=lambda w, lv: {"text": "Neue Leitfrage?", "visibility": lv},
+    ),
+    Case("meetings:question_edit", build=_question_kwargs, expect=runs),
+    Case(
+        "meetings:question_edit",
+        build=_question_kwargs,
+        expect=runs,
+        method="POST",
+        data=lambda w, lv: {"text": "Geänderte Leitfrage?", "visibility": lv},
+    ),
+    Case("meetings:question_answer", build=_question_kwargs, expect=runs),
+    Case(
+        "meetings:question_answer",
+        build=_question_kwargs,
+        expect=runs,
+        method="POST",
+        data={"answer": "Beantwortet."},
+    ),
+    Case("meetings:question_remove", build=_question_kwargs, expect=runs),
+    Case("meetings:question_remove", build=_question_kwargs, expect=runs, method="POST"),
+    Case(
+        "meetings:question_move",
+        build=_question_kwargs,
+        expect=runs,
+        method="POST",
+        data={"offset": "1"},
+    ),
+    Case("meetings:question_carry", build=_question_kwargs, expect=runs, method="POST"),
+)
