@@ -122,6 +122,8 @@ def set_meeting_participants(*, meeting: Meeting, participants: Iterable[Person]
     invited yet; after that the list keeps what was sent."""
     from .models import Attendance, AttendanceStatus
 
+    # Locked and read again: the status decides below, and the caller's copy may be old.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     wanted = {person.pk for person in participants}
     before = set(meeting.participants.values_list("pk", flat=True))
     meeting.participants.set(wanted)
