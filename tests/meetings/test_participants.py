@@ -204,7 +204,8 @@ def test_a_participant_added_after_the_invitations_gets_theirs_once():
     services.change_meeting_status(meeting=meeting, status=MeetingStatus.INVITED)
     late = UserFactory()
     services.set_meeting_participants(meeting=meeting, participants=[_person(late)])
-    services.set_meeting_participants(meeting=meeting, participants=list(meeting.participants.all()))
+    again = list(meeting.participants.all())
+    services.set_meeting_participants(meeting=meeting, participants=again)
     assert _mails(late).count() == 1
 
 
