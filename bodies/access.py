@@ -10,6 +10,10 @@ A model joins the kernel by
 - naming ``body_lookup``, the ORM path from it to the primary key of its body,
 - optionally naming ``visibility_parent``, the foreign key to an object it
   must never be more visible than (an agenda item and its meeting),
+- optionally naming ``participation_lookup``, a pair (the relation from a person to
+  the objects they take part in, the ORM path from the model to such an object's
+  primary key): its standing participants see its "members" level like members of
+  its body do (the councillor at the AKS team's Jour-Fixe),
 - optionally having direct-foreign-key guardian permission tables.
 """
 
@@ -103,17 +107,28 @@ def level_q(user, model: type[models.Model], *, field: str = "visibility", prefi
         return Q()
     if getattr(user, "is_authenticated", False) and not user.is_active:
         return Q(pk__in=[])
-    from .models import Membership
+    from .models import Membership, Person
 
     levels = levels_for(user)
     q = Q(**{f"{prefix}{field}__in": levels})
+    if not is_active_user(user) or Visibility.MEMBERS in levels:
+        return q
+    belongs = Q()
     body_lookup = getattr(model, "body_lookup", None)
-    if is_active_user(user) and Visibility.MEMBERS not in levels and body_lookup:
-        q |= Q(**{f"{prefix}{field}": Visibility.MEMBERS}) & Exists(
+    if body_lookup:
+        belongs |= Exists(
             Membership.objects.active().filter(
                 person__user=user, body_id=OuterRef(f"{prefix}{body_lookup}")
             )
         )
+    participation = getattr(model, "participation_lookup", None)
+    if participation:
+        relation, lookup = participation
+        belongs |= Exists(
+            Person.objects.filter(user=user, **{relation: OuterRef(f"{prefix}{lookup}")})
+        )
+    if belongs:
+        q |= Q(**{f"{prefix}{field}": Visibility.MEMBERS}) & belongs
     return q
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     ActionItem,
     AgendaItem,
@@ -18,11 +19,30 @@ from .models import (
 )
 
 
+class ParticipantsThroughService:
+    """Standing participants change through the service, not the form's plain m2m save:
+    a series passes them on to its meetings ahead, a meeting lists them for attendance
+    (and invites them if its invitations are out)."""
+
+    autocomplete_fields = ["participants"]
+
+    def save_related(self, request, form, formsets, change):
+        wanted = list(form.cleaned_data.get("participants", []))
+        # The form's own m2m save keeps what is stored; the service makes the change.
+        form.cleaned_data["participants"] = list(form.instance.participants.all())
+        super().save_related(request, form, formsets, change)
+        self.set_participants(form.instance, wanted)
+
+
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ParticipantsThroughService, admin.ModelAdmin):
     list_display = ["title", "body", "kind", "recurrence", "starts_on", "until", "visibility"]
     list_filter = ["kind", "recurrence", "visibility"]
     search_fields = ["title", "body__name"]
+
+    @staticmethod
+    def set_participants(series, participants):
+        services.set_series_participants(series=series, participants=participants)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -32,12 +52,16 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ParticipantsThroughService, admin.ModelAdmin):
     list_display = ["title", "body", "kind", "start", "status", "visibility"]
     list_filter = ["kind", "status", "visibility", "body"]
     search_fields = ["title", "body__name", "place"]
     date_hierarchy = "start"
     inlines = [AgendaItemInline]
+
+    @staticmethod
+    def set_participants(meeting, participants):
+        services.set_meeting_participants(meeting=meeting, participants=participants)
 
 
 @admin.register(AgendaItem)

@@ -10,7 +10,10 @@ Feeds hold only what their reader may see: the meetings come through
 space is named only to readers who may see the space.
 
 The personal feed is addressed by a secret token (``CalendarToken``); the writes
-that create or renew it live at the end of this module.
+that create or renew it live at the end of this module. The same token also addresses
+the feed of each body and series as its owner sees it; their addresses without a
+token hold what the public may see, whoever asks: calendar programs send no session,
+and a feed never reads one (a cookie sent along changes nothing).
 """
 
 import datetime
@@ -33,7 +36,8 @@ from bodies.access import Visibility, is_active_user
 from bodies.models import Body, Membership, Person
 from spaces.models import Space
 
-from .models import Attendance, CalendarToken, Meeting, MeetingSeries, MeetingStatus
+from . import selectors
+from .models import CalendarToken, Meeting, MeetingSeries, MeetingStatus
 
 PRODID = "-//Gemeinwohl-Plattform//Sitzungen//DE"
 DEFAULT_HOST = "gemeinwohl-plattform"
@@ -303,13 +307,9 @@ def series_feed_meetings(*, series: MeetingSeries, user) -> QuerySet:
 
 
 def personal_feed_meetings(*, user) -> QuerySet:
-    """The meetings of the user's bodies (running memberships) and those they are
-    invited to, limited to what they may see."""
-    of_my_bodies = Exists(
-        Membership.objects.active().filter(person__user=user, body_id=OuterRef("body_id"))
-    )
-    invited = Exists(Attendance.objects.filter(person__user=user, meeting_id=OuterRef("pk")))
-    return _feed_queryset(Meeting.objects.visible_to(user).filter(of_my_bodies | invited), user)
+    """The meetings of the user's bodies (running memberships), those they are invited
+    to and those they are a standing participant of, limited to what they may see."""
+    return _feed_queryset(selectors.personal_meetings(user), user)
 
 
 def subscribable_bodies(*, user) -> QuerySet:
@@ -321,7 +321,21 @@ def subscribable_bodies(*, user) -> QuerySet:
         )
     else:
         is_mine = Value(False, output_field=BooleanField())
-    return Body.objects.visible_to(user).annotate(is_mine=is_mine).order_by("-is_mine", "name")
+    return (
+        Body.objects.visible_to(user)
+        .annotate(is_mine=is_mine, is_public=_public_exists(Body))
+        .order_by("-is_mine", "name")
+    )
+
+
+def series_has_public_feed(series: MeetingSeries) -> bool:
+    """May the public see the series, so that its feed has an address without a token?"""
+    return MeetingSeries.objects.visible_to(_anonymous()).filter(pk=series.pk).exists()
+
+
+def _public_exists(model):
+    """Whether the row's feed has a public address: anonymous visitors may see it."""
+    return Exists(model._default_manager.visible_to(_anonymous()).filter(pk=OuterRef("pk")))
 
 
 def subscribable_series(*, user) -> QuerySet:
@@ -331,6 +345,7 @@ def subscribable_series(*, user) -> QuerySet:
     return (
         MeetingSeries.objects.visible_to(user)
         .filter(Q(until__isnull=True) | Q(until__gte=since))
+        .annotate(is_public=_public_exists(MeetingSeries))
         .select_related("body")
         .order_by("body__name", "title")
     )

@@ -54,6 +54,23 @@ def _people():
     return Person.objects.order_by("name")
 
 
+PARTICIPANTS_HELP = _(
+    "People beyond the body's members who belong to it, such as the councillor at the "
+    "Jour-Fixe: they are invited, listed for attendance and see it even at the level "
+    "“members of the body”. Hold Ctrl (or Cmd) to choose several."
+)
+
+
+def _participants_field(**kwargs):
+    return forms.ModelMultipleChoiceField(
+        label=_("Standing participants"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=PARTICIPANTS_HELP,
+        **kwargs,
+    )
+
+
 # --- Series ----------------------------------------------------------------------------
 
 
@@ -94,6 +111,7 @@ class SeriesForm(forms.ModelForm):
             "starts_on",
             "until",
             "visibility",
+            "participants",
         ]
         labels = {
             "body": _("Body"),
@@ -116,9 +134,12 @@ class SeriesForm(forms.ModelForm):
             "until": _DateInput(),
         }
 
+    participants = _participants_field()
+
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
+        self.fields["participants"].queryset = _people()
 
     def clean(self):
         data = super().clean()
@@ -136,6 +157,17 @@ class SeriesForm(forms.ModelForm):
         arguments = {name: data[name] for name in self.Meta.fields if name != "duration_minutes"}
         arguments["duration"] = datetime.timedelta(minutes=data["duration_minutes"])
         return arguments
+
+
+class SeriesParticipantsForm(forms.Form):
+    """The standing participants of an existing series (and its meetings ahead)."""
+
+    participants = _participants_field()
+
+    def __init__(self, *args, series: MeetingSeries, **kwargs):
+        kwargs.setdefault("initial", {"participants": list(series.participants.all())})
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _people()
 
 
 class EndSeriesForm(forms.Form):
@@ -180,6 +212,7 @@ class MeetingForm(forms.ModelForm):
             "moderator",
             "minute_taker",
             "description",
+            "participants",
         ]
         labels = {
             "body": _("Body"),
@@ -197,6 +230,8 @@ class MeetingForm(forms.ModelForm):
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
+    participants = _participants_field()
+
     def __init__(self, *args, spaces, bodies=None, instance=None, **kwargs):
         # A copy: a form that fails validation must not change the meeting the page shows.
         super().__init__(*args, instance=copy.copy(instance) if instance else None, **kwargs)
@@ -213,6 +248,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["space"].queryset = spaces
         self.fields["moderator"].queryset = _people()
         self.fields["minute_taker"].queryset = _people()
+        self.fields["participants"].queryset = _people()
 
     def clean(self):
         data = super().clean()

@@ -70,9 +70,19 @@ class MeetingSeries(models.Model):
     starts_on = models.DateField(_("first date"))
     until = models.DateField(_("until"), null=True, blank=True)
     visibility = _visibility_field()
+    # People who belong to every meeting of the series without being members of its
+    # body (the councillor at the AKS team's Jour-Fixe); its meetings take them over.
+    participants = models.ManyToManyField(
+        Person,
+        verbose_name=_("standing participants"),
+        blank=True,
+        related_name="participating_series",
+        help_text=_("People beyond the body's members who are invited to every meeting."),
+    )
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"
+    participation_lookup = ("participating_series", "pk")
     visibility_parent = "body"
 
     class Meta:
@@ -162,12 +172,20 @@ class Meeting(models.Model):
         help_text=_("Leave empty if people do not register for this meeting."),
     )
     recording_url = models.URLField(_("recording"), blank=True)
+    participants = models.ManyToManyField(
+        Person,
+        verbose_name=_("standing participants"),
+        blank=True,
+        related_name="participating_meetings",
+        help_text=_("People beyond the body's members who are invited to the meeting."),
+    )
     # OParl publishes when each object was created and last changed.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "body_id"
+    participation_lookup = ("participating_meetings", "pk")
     visibility_parent = "body"
 
     class Meta:
@@ -244,6 +262,7 @@ class AgendaItem(models.Model):
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "meeting__body_id"
+    participation_lookup = ("participating_meetings", "meeting_id")
     visibility_parent = "meeting"
 
     class Meta:
@@ -295,6 +314,7 @@ class GuidingQuestion(models.Model):
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "meeting__body_id"
+    participation_lookup = ("participating_meetings", "meeting_id")
     visibility_parent = "meeting"
 
     class Meta:
@@ -342,6 +362,7 @@ class Minutes(models.Model):
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "meeting__body_id"
+    participation_lookup = ("participating_meetings", "meeting_id")
     visibility_parent = "meeting"
 
     class Meta:
@@ -411,6 +432,7 @@ class MinuteEntry(models.Model):
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "minutes__meeting__body_id"
+    participation_lookup = ("participating_meetings", "minutes__meeting_id")
     visibility_parent = "minutes"
 
     class Meta:
@@ -497,6 +519,7 @@ class ActionItem(models.Model):
 
     objects = VisibleQuerySet.as_manager()
     body_lookup = "meeting__body_id"
+    participation_lookup = ("participating_meetings", "meeting_id")
     visibility_parent = "meeting"
 
     class Meta:
@@ -601,6 +624,7 @@ class Commitment(models.Model):
 
     objects = CommitmentQuerySet.as_manager()
     body_lookup = "meeting__body_id"
+    participation_lookup = ("participating_meetings", "meeting_id")
     visibility_parent = "meeting"
 
     class Meta:

@@ -7,6 +7,7 @@ call again — a scan that runs twice, or a retried task, queues nothing new."""
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -67,14 +68,18 @@ def _readers(subject, persons, kind: str):
 
 
 def invite(*, meeting: Meeting) -> int:
-    """Invite the body's current members (and whoever was invited by hand) and send
-    each of them the invitation with the meeting as an .ics attachment."""
+    """Invite the body's current members, the meeting's standing participants (and
+    whoever was invited by hand) and send each of them the invitation with the meeting
+    as an .ics attachment; those who may not see the meeting get no mail about it."""
     from .calendar import invitation_ics
 
     members = Person.objects.filter(
-        pk__in=Membership.objects.active(timezone.localdate(meeting.start))
-        .filter(body_id=meeting.body_id)
-        .values("person_id")
+        Q(
+            pk__in=Membership.objects.active(timezone.localdate(meeting.start))
+            .filter(body_id=meeting.body_id)
+            .values("person_id")
+        )
+        | Q(pk__in=meeting.participants.values("pk"))
     ).exclude(attendances__meeting=meeting)
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, person=person) for person in members],

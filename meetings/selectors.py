@@ -106,12 +106,38 @@ def commitments_due(body_id: int, user, by=None):
     return commitments
 
 
+def belongs_to_meeting(user):
+    """A filter on meetings: the user is a running member of the meeting's body, on its
+    attendance list, or one of its standing participants (asked only for signed-in users)."""
+    from bodies.models import Membership
+
+    from .models import Attendance
+
+    return (
+        Exists(Membership.objects.active().filter(person__user=user, body_id=OuterRef("body_id")))
+        | Exists(Attendance.objects.filter(person__user=user, meeting_id=OuterRef("pk")))
+        | Exists(
+            Meeting.participants.through.objects.filter(
+                person__user=user, meeting_id=OuterRef("pk")
+            )
+        )
+    )
+
+
+def personal_meetings(user):
+    """The meetings the user belongs to (see :func:`belongs_to_meeting`), as far as they
+    may see them: the personal calendar feed and the dashboard's own meetings."""
+    return Meeting.objects.visible_to(user).filter(belongs_to_meeting(user))
+
+
 def next_jour_fixe(user, after):
+    """The next Jour-Fixe the user may see, their own (as member or participant) first."""
     return (
         visible_meetings(user)
         .filter(kind=MeetingKind.JOUR_FIXE, start__gte=after)
         .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("start")
+        .annotate(is_mine=belongs_to_meeting(user))
+        .order_by("-is_mine", "start")
         .first()
     )
 
@@ -266,3 +292,12 @@ def planning_bodies(*, user):
     if user.is_superuser or is_staff(user):
         return bodies
     return bodies.filter(pk__in=led_body_ids(user))
+
+
+def agenda_reviews(meeting: Meeting) -> list:
+    """The reviews of the meeting's agenda (the councillor's sign-off or comment)."""
+    from .models import AgendaReview
+
+    return list(
+        AgendaReview.objects.filter(meeting=meeting).select_related("reviewer").order_by("at", "pk")
+    )

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bodies.models import Decision
+from bodies.models import Decision, Person
 
 from . import importer, notifications, selectors
 from .models import (
@@ -80,6 +81,7 @@ def generate_meetings(*, series: MeetingSeries, until: datetime.date) -> list[Me
     """Create the series' meetings up to ``until`` that do not exist yet (idempotent)."""
     tz = timezone.get_current_timezone()
     existing = set(series.meetings.values_list("start", flat=True))
+    participants = list(series.participants.all())
     created = []
     for day in series_dates(series, series.starts_on, until):
         start = datetime.datetime.combine(day, series.start_time, tzinfo=tz)
@@ -98,8 +100,74 @@ def generate_meetings(*, series: MeetingSeries, until: datetime.date) -> list[Me
         )
         if meeting.kind == MeetingKind.JOUR_FIXE:
             add_standing_item(meeting=meeting)
+        if participants:
+            set_meeting_participants(meeting=meeting, participants=participants)
         created.append(meeting)
     return created
+
+
+# --- Standing participants -------------------------------------------------------------
+
+# Meetings whose participants still change with their series: the ones still ahead.
+_OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+
+
+@transaction.atomic
+def set_meeting_participants(*, meeting: Meeting, participants: Iterable[Person]) -> Meeting:
+    """Make ``participants`` the meeting's standing participants.
+
+    A meeting still ahead puts the new ones on its attendance list (as invited, so they
+    are listed there and reminded), and if the invitations are out already, they get
+    theirs now. Those taken off lose their place on the list as long as nobody was
+    invited yet; after that the list keeps what was sent."""
+    from .models import Attendance, AttendanceStatus
+
+    # Locked and read again: the status decides below, and the caller's copy may be old.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    wanted = {person.pk for person in participants}
+    before = set(meeting.participants.values_list("pk", flat=True))
+    meeting.participants.set(wanted)
+    if meeting.status not in _OPEN_STATUSES:
+        return meeting
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, person_id=pk) for pk in sorted(wanted - before)],
+        ignore_conflicts=True,
+    )
+    if meeting.status == MeetingStatus.PLANNED:
+        Attendance.objects.filter(
+            meeting=meeting, person_id__in=before - wanted, status=AttendanceStatus.INVITED
+        ).delete()
+    elif wanted - before:
+        # Mail already queued for the others is not queued twice (see notifications).
+        notifications.invite(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def set_series_participants(*, series: MeetingSeries, participants: Iterable[Person]) -> int:
+    """Make ``participants`` the series' standing participants, and add (or take off)
+    the change on its meetings still ahead; earlier meetings keep who took part.
+
+    Returns how many meetings were changed."""
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    wanted = {person.pk for person in participants}
+    before = set(series.participants.values_list("pk", flat=True))
+    series.participants.set(wanted)
+    added, removed = wanted - before, before - wanted
+    if not added and not removed:
+        return 0
+    ahead = list(
+        series.meetings.filter(start__gte=timezone.now(), status__in=_OPEN_STATUSES)
+        .select_for_update()
+        .prefetch_related("participants")
+    )
+    current = {meeting.pk: {p.pk for p in meeting.participants.all()} for meeting in ahead}
+    needed = set().union(added, *current.values())
+    people = Person.objects.in_bulk(needed)
+    for meeting in ahead:
+        keep = (current[meeting.pk] | added) - removed
+        set_meeting_participants(meeting=meeting, participants=[people[pk] for pk in keep])
+    return len(ahead)
 
 
 @transaction.atomic
@@ -650,6 +718,7 @@ def create_series(
     place: str = "",
     online_url: str = "",
     visibility: str = "public",
+    participants: Iterable[Person] = (),
 ) -> tuple[MeetingSeries, list[Meeting]]:
     """Create a series and generate its meetings ahead (see :func:`series_horizon`)."""
     # Checked here with messages for people; the model's constraints only say "violated".
@@ -677,6 +746,7 @@ def create_series(
     )
     series.full_clean()
     series.save()
+    series.participants.set(participants)
     return series, generate_meetings(series=series, until=series_horizon(series=series))
 
 
@@ -695,6 +765,7 @@ def create_meeting(
     moderator=None,
     minute_taker=None,
     description: str = "",
+    participants: Iterable[Person] = (),
 ) -> Meeting:
     """A single meeting outside any series; a Jour-Fixe gets its standing item."""
     _ensure(end >= start, _("A meeting cannot end before it starts."))
@@ -716,6 +787,7 @@ def create_meeting(
     meeting.save()
     if meeting.kind == MeetingKind.JOUR_FIXE:
         add_standing_item(meeting=meeting)
+    set_meeting_participants(meeting=meeting, participants=participants)
     return meeting
 
 
@@ -749,9 +821,11 @@ def update_meeting(
     moderator=None,
     minute_taker=None,
     description: str = "",
+    participants: Iterable[Person] | None = None,
 ) -> Meeting:
     """Change what was planned. The status is left alone (see :func:`change_meeting_status`);
-    agenda items more open than the meeting's new level are restricted to it."""
+    agenda items more open than the meeting's new level are restricted to it;
+    ``participants`` None leaves the standing participants as they are."""
     _ensure(end >= start, _("A meeting cannot end before it starts."))
     # Locked, and saved with ``update_fields``, so a status change at the same time survives.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -782,6 +856,8 @@ def update_meeting(
     AgendaItem.objects.bulk_update(too_open, ["visibility"])
     if meeting.kind == MeetingKind.JOUR_FIXE:
         add_standing_item(meeting=meeting)
+    if participants is not None:
+        set_meeting_participants(meeting=meeting, participants=participants)
     return meeting
 
 

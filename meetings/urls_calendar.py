@@ -15,4 +15,15 @@ urlpatterns = [
         name="calendar_personal",
     ),
     path("kalender/persoenlich/erneuern/", calendar.renew_token, name="calendar_renew"),
+    # The feeds of bodies and series as the token's owner sees them (see calendar.py).
+    path(
+        "kalender/persoenlich/<slug:token>/gremien/<slug:slug>.ics",
+        calendar.personal_body_feed,
+        name="calendar_personal_body",
+    ),
+    path(
+        "kalender/persoenlich/<slug:token>/reihen/<int:pk>.ics",
+        calendar.personal_series_feed,
+        name="calendar_personal_series",
+    ),
 ]

@@ -19,4 +19,9 @@ urlpatterns = [
     path("reihen/neu/", planning.series_create, name="series_create"),
     path("reihen/<int:pk>/", planning.series_detail, name="series_detail"),
     path("reihen/<int:pk>/beenden/", planning.series_end, name="series_end"),
+    path(
+        "reihen/<int:pk>/teilnehmende/",
+        planning.series_participants,
+        name="series_participants",
+    ),
 ]

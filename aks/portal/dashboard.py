@@ -19,6 +19,15 @@ def dashboard_for(user) -> dict:
     context: dict = {
         "is_councillor": roles.COUNCILLOR in user_roles,
         "is_staff_role": bool(user_roles & roles.STAFF),
+        # The meetings the user belongs to: their bodies', invitations, standing
+        # participations (the councillor's Jour-Fixe), before everything else they see.
+        "my_meetings": list(
+            meeting_selectors.personal_meetings(user)
+            .filter(start__gte=now)
+            .exclude(status="cancelled")
+            .select_related("body")
+            .order_by("start")[:5]
+        ),
         "upcoming": list(
             meeting_selectors.visible_meetings(user)
             .filter(start__gte=now)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,36 +39,63 @@ def public_feed(request):
     )
 
 
-@require_safe
-def body_feed(request, slug):
-    body = get_visible_or_404(Body, request.user, slug=slug)
+# Feeds never read the session: a calendar program sends none, and a browser's cookie
+# must not turn a public address into one that shows more (it would be passed on as
+# it is). Who reads a feed is the public, or the owner of the token in its address.
+
+
+def _token_owner(token):
+    user = calendar.user_for_token(token)
+    if user is None:
+        raise Http404(_("Not found."))
+    return user
+
+
+def _body_feed(request, *, slug, user, private: bool):
+    body = get_visible_or_404(Body, user, slug=slug)
     return _feed_response(
         request,
-        meetings=calendar.body_feed_meetings(body=body, user=request.user),
+        meetings=calendar.body_feed_meetings(body=body, user=user),
         name=_("Gemeinwohl platform: %(name)s") % {"name": body.name},
         filename=f"{body.slug}.ics",
-        private=True,
+        private=private,
     )
+
+
+def _series_feed(request, *, pk, user, private: bool):
+    series = get_visible_or_404(MeetingSeries, user, pk=pk)
+    return _feed_response(
+        request,
+        meetings=calendar.series_feed_meetings(series=series, user=user),
+        name=_("Gemeinwohl platform: %(name)s") % {"name": series.title},
+        filename=f"reihe-{series.pk}.ics",
+        private=private,
+    )
+
+
+@require_safe
+def body_feed(request, slug):
+    return _body_feed(request, slug=slug, user=AnonymousUser(), private=False)
 
 
 @require_safe
 def series_feed(request, pk):
-    series = get_visible_or_404(MeetingSeries, request.user, pk=pk)
-    return _feed_response(
-        request,
-        meetings=calendar.series_feed_meetings(series=series, user=request.user),
-        name=_("Gemeinwohl platform: %(name)s") % {"name": series.title},
-        filename=f"reihe-{series.pk}.ics",
-        private=True,
-    )
+    return _series_feed(request, pk=pk, user=AnonymousUser(), private=False)
+
+
+@require_safe
+def personal_body_feed(request, token, slug):
+    return _body_feed(request, slug=slug, user=_token_owner(token), private=True)
+
+
+@require_safe
+def personal_series_feed(request, token, pk):
+    return _series_feed(request, pk=pk, user=_token_owner(token), private=True)
 
 
 @require_safe
 def personal_feed(request, token):
-    # The token alone says whose feed this is; a session plays no part.
-    user = calendar.user_for_token(token)
-    if user is None:
-        raise Http404(_("Not found."))
+    user = _token_owner(token)
     return _feed_response(
         request,
         meetings=calendar.personal_feed_meetings(user=user),
@@ -96,6 +124,7 @@ def calendar_page(request):
             path = reverse("meetings:calendar_personal", kwargs={"token": token.token})
             context["personal_url"] = base_url + path
             context["personal_webcal"] = webcal_base + path
+            context["token"] = token.token
     return render(request, "meetings/calendar.html", context)
 
 

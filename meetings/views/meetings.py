@@ -103,6 +103,9 @@ def _detail_context(request, meeting: Meeting, form=None) -> dict:
         context["may_start_minutes"] = True
     if can_change:
         context["form"] = form or AgendaItemForm(meeting=meeting, parents=_parents(meeting, user))
+        # Those who prepare the meeting read the councillor's sign-off and comments here.
+        context["reviews"] = selectors.agenda_reviews(meeting)
+        context["participants"] = list(meeting.participants.order_by("name"))
     return context
 
 

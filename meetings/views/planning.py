@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from bodies.access import get_visible_or_404
 from bodies.forms import add_service_errors
 from spaces.models import Space
 
-from .. import selectors, services
+from .. import calendar, selectors, services
 from ..forms_planning import (
     WEEK_OF_MONTH_CHOICES,
     AgendaItemEditForm,
@@ -29,6 +30,7 @@ from ..forms_planning import (
     MeetingForm,
     MeetingStatusForm,
     SeriesForm,
+    SeriesParticipantsForm,
 )
 from ..models import AgendaItem, Meeting, MeetingSeries
 from .meetings import _meeting, _refuse
@@ -170,7 +172,23 @@ def _series(request, pk) -> MeetingSeries:
     return get_visible_or_404(MeetingSeries.objects.select_related("body"), request.user, pk=pk)
 
 
-def _series_context(request, series, end_form=None) -> dict:
+def _subscribe_context(request, series) -> dict:
+    """Where to subscribe to the series: signed-in readers through their personal
+    address (feeds never read the session), everyone else through the public one if the
+    public may see the series."""
+    context = {"public_feed": calendar.series_has_public_feed(series)}
+    if request.user.is_authenticated:
+        token = calendar.calendar_token_for(user=request.user)
+        if token is None:
+            context["needs_token"] = True
+        else:
+            context["personal_feed"] = reverse(
+                "meetings:calendar_personal_series", kwargs={"token": token.token, "pk": series.pk}
+            )
+    return context
+
+
+def _series_context(request, series, end_form=None, participants_form=None) -> dict:
     meetings = (
         Meeting.objects.visible_to(request.user).filter(series=series).order_by("start", "pk")
     )
@@ -181,11 +199,14 @@ def _series_context(request, series, end_form=None) -> dict:
         "week_label": dict(WEEK_OF_MONTH_CHOICES).get(series.week_of_month)
         if series.week_of_month
         else None,
+        **_subscribe_context(request, series),
     }
     if request.user.has_perm("meetings.change_meetingseries", series):
         context["end_form"] = end_form or EndSeriesForm(
             initial={"on": series.until or timezone.localdate()}
         )
+        context["participants_form"] = participants_form or SeriesParticipantsForm(series=series)
+        context["participants"] = list(series.participants.order_by("name"))
     return context
 
 
@@ -222,6 +243,35 @@ def series_end(request, pk):
         request,
         "meetings/planning/series_detail.html",
         _series_context(request, series, end_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def series_participants(request, pk):
+    series = _series(request, pk)
+    if not request.user.has_perm("meetings.change_meetingseries", series):
+        return _refuse(request)
+    form = SeriesParticipantsForm(request.POST, series=series)
+    if form.is_valid():
+        changed = services.set_series_participants(
+            series=series, participants=form.cleaned_data["participants"]
+        )
+        messages.success(
+            request,
+            ngettext(
+                "The standing participants have been saved; %(count)d meeting ahead follows.",
+                "The standing participants have been saved; %(count)d meetings ahead follow.",
+                changed,
+            )
+            % {"count": changed},
+        )
+        return redirect("meetings:series_detail", pk=series.pk)
+    return render(
+        request,
+        "meetings/planning/series_detail.html",
+        _series_context(request, series, participants_form=form),
         status=400,
     )
 

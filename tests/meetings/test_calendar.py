@@ -5,6 +5,7 @@ import datetime
 import factory
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,6 +193,21 @@ def _personal_url(user) -> str:
     return reverse("meetings:calendar_personal", kwargs={"token": token.token})
 
 
+def _body_url(user, body) -> str:
+    """The body's feed as ``user`` reaches it: their token's address, or the public one."""
+    if user is None:
+        return reverse("meetings:calendar_body", kwargs={"slug": body.slug})
+    token = calendar.ensure_calendar_token(user=user).token
+    return reverse("meetings:calendar_personal_body", kwargs={"token": token, "slug": body.slug})
+
+
+def _series_url(user, series) -> str:
+    if user is None:
+        return reverse("meetings:calendar_series", kwargs={"pk": series.pk})
+    token = calendar.ensure_calendar_token(user=user).token
+    return reverse("meetings:calendar_personal_series", kwargs={"token": token, "pk": series.pk})
+
+
 def test_it_serves_the_public_feed_with_timezone_and_cancelled_meetings(client):
     MeetingFactory(title="Offene Versammlung")
     MeetingFactory(title="Fällt aus", status=MeetingStatus.CANCELLED)
@@ -228,8 +244,8 @@ def test_it_gives_the_body_feed_what_the_reader_may_see(client, persona, name):
     for level in Visibility.values:
         MeetingFactory(body=body, title=f"Sitzung {level}", visibility=level)
     MeetingFactory(title="Anderes Gremium")
-    _login(client, persona(name, body=body))
-    parsed = _feed(client, reverse("meetings:calendar_body", kwargs={"slug": body.slug}))
+    # Client without a session: the token in the address alone decides.
+    parsed = _feed(client, _body_url(persona(name, body=body), body))
     assert _summaries(parsed) == {f"Sitzung {level}" for level in EXPECTED[name]}
 
 
@@ -237,14 +253,44 @@ def test_it_gives_the_body_feed_what_the_reader_may_see(client, persona, name):
 def test_it_answers_404_for_a_body_the_reader_may_not_see(client, persona, name):
     body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL)
     MeetingFactory(body=body, title="Intern")
-    _login(client, persona(name))
-    response = client.get(reverse("meetings:calendar_body", kwargs={"slug": body.slug}))
+    user = persona(name)
+    response = client.get(_body_url(user, body))
     expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
     assert response.status_code == (200 if expected else 404)
-    assert (
-        client.get(reverse("meetings:calendar_body", kwargs={"slug": "gibt-es-nicht"})).status_code
-        == 404
-    )
+    missing = BodyFactory.build(slug="gibt-es-nicht")
+    assert client.get(_body_url(user, missing)).status_code == 404
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_it_gives_only_the_public_meetings_at_a_body_feeds_public_address(client, persona, name):
+    body = BodyFactory()
+    for level in Visibility.values:
+        MeetingFactory(body=body, title=f"Sitzung {level}", visibility=level)
+    # A browser's session cookie does not make the public address show more.
+    _login(client, persona(name, body=body))
+    parsed = _feed(client, reverse("meetings:calendar_body", kwargs={"slug": body.slug}))
+    assert _summaries(parsed) == {"Sitzung public"}
+
+
+@pytest.mark.parametrize("level", [v for v in Visibility.values if v != Visibility.PUBLIC])
+def test_it_answers_404_at_the_public_address_of_a_non_public_feed_even_with_a_cookie(
+    client, make_user, level
+):
+    body = BodyFactory(visibility=level)
+    series = MeetingSeriesFactory(body=BodyFactory(), visibility=level)
+    user = make_user(is_superuser=True, is_staff=True)
+    public_urls = [
+        reverse("meetings:calendar_body", kwargs={"slug": body.slug}),
+        reverse("meetings:calendar_series", kwargs={"pk": series.pk}),
+    ]
+    for url in public_urls:
+        assert client.get(url).status_code == 404
+    _login(client, user)
+    for url in public_urls:
+        assert client.get(url).status_code == 404
+    # The owner's token reaches both.
+    assert Client().get(_body_url(user, body)).status_code == 200
+    assert Client().get(_series_url(user, series)).status_code == 200
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -259,19 +305,38 @@ def test_it_gives_the_series_feed_what_the_reader_may_see(client, persona, name)
             start=timezone.now() + datetime.timedelta(days=days),
         )
     MeetingFactory(body=series.body, title="Ohne Reihe")
-    _login(client, persona(name, body=series.body))
-    parsed = _feed(client, reverse("meetings:calendar_series", kwargs={"pk": series.pk}))
+    parsed = _feed(client, _series_url(persona(name, body=series.body), series))
     assert _summaries(parsed) == {f"Termin {level}" for level in EXPECTED[name]}
 
 
-def test_it_answers_404_for_a_series_the_reader_may_not_see(client, make_user):
+def test_it_answers_404_for_a_series_the_tokens_owner_may_not_see(client, make_user):
     series = MeetingSeriesFactory(visibility=Visibility.ADMIN_INTERNAL)
-    url = reverse("meetings:calendar_series", kwargs={"pk": series.pk})
-    assert client.get(url).status_code == 404
-    _login(client, make_user(roles.V_EXTERN))
-    assert client.get(url).status_code == 404
-    _login(client, make_user(roles.V_INTERN))
-    assert client.get(url).status_code == 200
+    assert client.get(_series_url(None, series)).status_code == 404
+    assert client.get(_series_url(make_user(roles.V_EXTERN), series)).status_code == 404
+    assert client.get(_series_url(make_user(roles.V_INTERN), series)).status_code == 200
+
+
+def test_it_answers_404_for_a_tokenised_feed_with_an_unknown_or_renewed_token(client, make_user):
+    series = MeetingSeriesFactory()
+    body = series.body
+    user = make_user(roles.V_INTERN)
+    old_series, old_body = _series_url(user, series), _body_url(user, body)
+    assert client.get(old_series).status_code == 200
+    calendar.renew_calendar_token(user=user)
+    assert client.get(old_series).status_code == 404
+    assert client.get(old_body).status_code == 404
+    unknown = reverse(
+        "meetings:calendar_personal_series", kwargs={"token": "x" * 43, "pk": series.pk}
+    )
+    assert client.get(unknown).status_code == 404
+
+
+def test_it_marks_tokenised_feeds_private_and_the_public_address_not(client, make_user):
+    series = MeetingSeriesFactory()
+    public = client.get(_series_url(None, series))
+    assert "no-store" not in public.get("Cache-Control", "")
+    personal = client.get(_series_url(make_user(roles.COUNCILLOR), series))
+    assert personal["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize("name", [p for p in PERSONAS if p != "anonymous"])
@@ -330,8 +395,7 @@ def test_it_names_the_space_only_to_readers_who_may_see_it(client, make_user):
     public = client.get(reverse("meetings:calendar")).content
     assert b"Verhandlungsort" not in public
     assert b"Hinterhof" in public
-    _login(client, make_user(roles.V_EXTERN))
-    staff = client.get(reverse("meetings:calendar_body", kwargs={"slug": body.slug})).content
+    staff = client.get(_body_url(make_user(roles.V_EXTERN), body)).content
     assert b"Verhandlungsort" in staff
 
 

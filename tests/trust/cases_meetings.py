@@ -339,6 +339,13 @@ register(
         method="POST",
         data=lambda w, lv: {"on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()},
     ),
+    Case(
+        "meetings:series_participants",
+        build=lambda w, lv: {"pk": _series(w, lv).pk},
+        expect=runs,
+        method="POST",
+        data=lambda w, lv: {"participants": [w.users["body_member"].person.pk]},
+    ),
 )
 
 

@@ -37,6 +37,7 @@ from .matrix import (
     World,
     act,
     always,
+    read,
     register,
     sees,
 )
@@ -235,6 +236,24 @@ def _body_at(world, level):
     )
 
 
+# Owners of the tokens in the personal body and series feeds: one per kind of sight.
+FEED_OWNERS = ("association_member", "body_member", "v_extern", "councillor")
+
+
+def _as_anonymous(persona, level, world):
+    return read("anonymous", level, world)
+
+
+def _as_owner(owner):
+    return lambda persona, level, world: read(owner, level, world)
+
+
+def _owner_token(world, owner):
+    from meetings import calendar
+
+    return {"token": calendar.ensure_calendar_token(user=world.users[owner]).token}
+
+
 def _personal_feed(world: World, owner: str):
     """The token of ``owner``'s feed; the owner is invited to a meeting at every level."""
     from bodies.models import Person
@@ -275,21 +294,87 @@ register(
         text=_ical_text,
         extra={"viewer": lambda persona, level: "anonymous"},
     ),
-    Case("meetings:calendar_body", build=lambda w, lv: {"slug": _body_at(w, lv).slug}),
+    # Feeds at their public address never read the session: every persona gets what
+    # anonymous visitors may see, and 404 for a body or series that is not public.
+    Case(
+        "meetings:calendar_body",
+        build=lambda w, lv: {"slug": _body_at(w, lv).slug},
+        expect=_as_anonymous,
+    ),
     Case(
         "meetings:calendar_body",
         build=lambda w, lv: {"slug": w.body.slug},
         levels=(None,),
         markers=_feed_with_spaces,
         text=_ical_text,
+        extra={"viewer": lambda persona, level: "anonymous"},
     ),
-    Case("meetings:calendar_series", build=lambda w, lv: {"pk": _series(w, lv).pk}),
+    Case(
+        "meetings:calendar_series",
+        build=lambda w, lv: {"pk": _series(w, lv).pk},
+        expect=_as_anonymous,
+    ),
     Case(
         "meetings:calendar_series",
         build=lambda w, lv: {"pk": _public_series_with_events(w, lv).pk},
         levels=(None,),
         markers=_series_event_markers,
         text=_ical_text,
+        extra={"viewer": lambda persona, level: "anonymous"},
+    ),
+    # Their personal addresses: the token's owner decides, whoever sends the request.
+    *(
+        case
+        for owner in FEED_OWNERS
+        for case in (
+            Case(
+                "meetings:calendar_personal_body",
+                build=lambda w, lv, owner=owner: {
+                    **_owner_token(w, owner),
+                    "slug": _body_at(w, lv).slug,
+                },
+                expect=_as_owner(owner),
+            ),
+            Case(
+                "meetings:calendar_personal_body",
+                build=lambda w, lv, owner=owner: {**_owner_token(w, owner), "slug": w.body.slug},
+                levels=(None,),
+                markers=_feed_with_spaces,
+                text=_ical_text,
+                extra={"viewer": lambda persona, level, owner=owner: owner},
+            ),
+            Case(
+                "meetings:calendar_personal_series",
+                build=lambda w, lv, owner=owner: {
+                    **_owner_token(w, owner),
+                    "pk": _series(w, lv).pk,
+                },
+                expect=_as_owner(owner),
+            ),
+            Case(
+                "meetings:calendar_personal_series",
+                build=lambda w, lv, owner=owner: {
+                    **_owner_token(w, owner),
+                    "pk": _public_series_with_events(w, lv).pk,
+                },
+                levels=(None,),
+                markers=_series_event_markers,
+                text=_ical_text,
+                extra={"viewer": lambda persona, level, owner=owner: owner},
+            ),
+        )
+    ),
+    Case(
+        "meetings:calendar_personal_series",
+        build=lambda w, lv: {**_renewed_token(w, lv), "pk": _series(w, PUBLIC).pk},
+        levels=(None,),
+        expect=always(HIDDEN),
+    ),
+    Case(
+        "meetings:calendar_personal_body",
+        build=lambda w, lv: {"token": secrets.token_urlsafe(32), "slug": w.body.slug},
+        levels=(None,),
+        expect=always(HIDDEN),
     ),
     # "Levels" here are the feed's owners: whoever requests it gets the owner's view.
     Case(

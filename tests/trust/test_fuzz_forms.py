@@ -497,6 +497,22 @@ def case_series_end():
     )
 
 
+def case_series_participants():
+    from bodies.models import Person
+    from meetings.models import Meeting, MeetingSeries
+
+    series = MeetingSeries.objects.filter(kind="jour_fixe").first()
+    return Case(
+        reverse("meetings:series_participants", args=[series.pk]),
+        demo_user("v-intern"),
+        {"participants": [str(Person.objects.order_by("pk").first().pk)]},
+        watch=lambda: (
+            _rows(MeetingSeries.participants.through.objects.filter(meetingseries=series))
+            + _rows(Meeting.participants.through.objects.filter(meeting__series=series))
+        ),
+    )
+
+
 def _meeting_data():
     start = datetime.datetime.combine(TODAY + datetime.timedelta(days=20), datetime.time(10))
     return {
@@ -654,6 +670,7 @@ FORM_CASES = {
     "meetings.forms_events.RegistrationForm": [case_event_register],
     "meetings.forms_planning.SeriesForm": [case_series],
     "meetings.forms_planning.EndSeriesForm": [case_series_end],
+    "meetings.forms_planning.SeriesParticipantsForm": [case_series_participants],
     "meetings.forms_planning.MeetingForm": [case_meeting_create, case_meeting_edit],
     "meetings.forms_planning.MeetingStatusForm": [case_meeting_status],
     "meetings.forms_planning.AgendaItemEditForm": [case_agenda_edit],

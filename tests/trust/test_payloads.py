@@ -260,6 +260,9 @@ NOT_PAGES = {
     "meetings:calendar_body",
     "meetings:calendar_series",
     "meetings:calendar_personal",
+    "meetings:calendar_personal_body",
+    "meetings:calendar_personal_series",
+    "meetings:series_participants",
     "meetings:calendar_renew",
     "meetings:event_document",
     "meetings:event_registrations_csv",
@@ -524,6 +527,12 @@ def test_it_keeps_typed_line_breaks_inside_their_calendar_property(world, db):
         "public": client_for(None).get(reverse("meetings:calendar")).content,
         "body": client.get(reverse("meetings:calendar_body", args=[world.body.slug])).content,
         "series": client.get(reverse("meetings:calendar_series", args=[world.series.pk])).content,
+        "personal_body": client.get(
+            reverse("meetings:calendar_personal_body", args=[token, world.body.slug])
+        ).content,
+        "personal_series": client.get(
+            reverse("meetings:calendar_personal_series", args=[token, world.series.pk])
+        ).content,
         "personal": client.get(reverse("meetings:calendar_personal", args=[token])).content,
     }
     attendees = list(Person.objects.exclude(email="").order_by("pk")[:5])
