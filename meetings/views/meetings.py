@@ -63,7 +63,7 @@ def meeting_list(request):
 def _agenda_context(request, meeting: Meeting, can_change: bool) -> dict:
     numbered = selectors.agenda_with_links(meeting, request.user)
     context = {"meeting": meeting, "agenda": numbered, "can_change": can_change}
-    if any(entry.item.standing for entry in numbered):
+    if any(entry.item and entry.item.standing for entry in numbered):
         actions, commitments = selectors.rolled_forward(meeting, request.user)
         context["rolled_actions"] = actions
         context["rolled_commitments"] = commitments
@@ -89,7 +89,9 @@ def _detail_context(request, meeting: Meeting, form=None) -> dict:
     if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
         context["minutes_url"] = _minutes_url(meeting)
     if can_change:
-        context["form"] = form or AgendaItemForm(meeting=meeting, parents=_parents(meeting, user))
+        context["form"] = form or AgendaItemForm(
+            meeting=meeting, parents=_parents(meeting, user), user=user
+        )
     return context
 
 
@@ -113,7 +115,9 @@ def agenda_add(request, pk):
     meeting = _meeting(request, pk)
     if not request.user.has_perm("meetings.change_meeting", meeting):
         return _refuse(request)
-    form = AgendaItemForm(request.POST, meeting=meeting, parents=_parents(meeting, request.user))
+    form = AgendaItemForm(
+        request.POST, meeting=meeting, parents=_parents(meeting, request.user), user=request.user
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
