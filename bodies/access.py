@@ -154,6 +154,32 @@ def level_visible_expression(user, model: type[models.Model], field: str):
     return ExpressionWrapper(q, output_field=models.BooleanField())
 
 
+def visible_expression(user, model: type[models.Model]):
+    """A boolean annotation: may ``user`` see the row (the rule of :func:`visibility_q`)?
+
+    For outputs that list every row and show those the reader may not see as a
+    placeholder in their place (an agenda numbered alike for every reader)."""
+    q = visibility_q(user, model)
+    if not q:
+        return Value(True, output_field=models.BooleanField())
+    return ExpressionWrapper(q, output_field=models.BooleanField())
+
+
+def would_see_level(user, level: str, *, body_id: int | None) -> bool:
+    """Would ``user`` see an object of the body ``body_id`` at ``level`` by the level
+    rules alone (:func:`level_q`, no grants)? For a level chosen in a form, before
+    anything is saved."""
+    if not is_active_user(user):
+        return not getattr(user, "is_authenticated", False) and level == Visibility.PUBLIC
+    if user.is_superuser or level in levels_for(user):
+        return True
+    if level != Visibility.MEMBERS or body_id is None:
+        return False
+    from .models import Membership
+
+    return Membership.objects.active().filter(person__user=user, body_id=body_id).exists()
+
+
 def sees_level(user, obj, field: str = "visibility") -> bool:
     """Single-object form of :func:`level_q` (one query at most)."""
     model = type(obj)

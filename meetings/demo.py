@@ -38,6 +38,7 @@ from .services import (
     generate_meetings,
     import_minutes,
     minutes_for,
+    set_series_participants,
 )
 
 AG1_FILE = Path(__file__).resolve().parent / "fixtures" / "ag1_demo_protokoll.txt"
@@ -82,6 +83,10 @@ def _jour_fixe() -> int:
             "starts_on": story_day(datetime.date(2026, 7, 1)),
             "visibility": Visibility.TEAM,
         },
+    )
+    # The councillor belongs to her Jour-Fixe without being a member of the AKS team.
+    set_series_participants(
+        series=series, participants=[Person.objects.get(name="Dr. Hanne Lindqvist")]
     )
     today = timezone.localdate()
     # A series is kept ahead of today, so a later run still finds the next Jour-Fixe.

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility
+from bodies.access import Visibility, would_see_level
 from bodies.models import Organisation, Person
 
 from .models import (
@@ -182,7 +182,43 @@ class CommitmentNoteForm(forms.Form):
 # --- meetings ---
 
 
-class AgendaItemForm(forms.Form):
+CONFIRM_UNSEEN_LEVEL = "confirm_unseen_level"
+
+
+class UnseenLevelWarning:
+    """Tells an editor who picks a level their own role does not see that the item
+    would vanish from their view once saved, and saves only after they confirm.
+
+    The confirmation is a hidden field until the warning is shown; then it becomes a
+    checkbox below the other fields. The kernel decides what the editor sees.
+    """
+
+    def _add_confirm_field(self):
+        self.fields[CONFIRM_UNSEEN_LEVEL] = forms.BooleanField(
+            label=_("Save anyway, although I will not see the item afterwards"),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+    def _warn_about_unseen_level(self, visibility, *, user, body_id):
+        if not visibility or "visibility" in self.errors:
+            return
+        if would_see_level(user, visibility, body_id=body_id):
+            return
+        if self.cleaned_data.get(CONFIRM_UNSEEN_LEVEL):
+            return
+        self.fields[CONFIRM_UNSEEN_LEVEL].widget = forms.CheckboxInput()
+        self.add_error(
+            "visibility",
+            _(
+                "You cannot see this level yourself: after saving you would no longer "
+                "find the item. Choose another level, or confirm below that you want "
+                "to save anyway."
+            ),
+        )
+
+
+class AgendaItemForm(UnseenLevelWarning, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     parent = forms.ModelChoiceField(
         label=_("Under item"),
@@ -199,12 +235,14 @@ class AgendaItemForm(forms.Form):
         label=_("Presenter"), queryset=Person.objects.none(), required=False
     )
 
-    def __init__(self, *args, meeting, parents, **kwargs):
+    def __init__(self, *args, meeting, parents, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("visibility", meeting.visibility)
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        self.user = user
         self.fields["parent"].queryset = parents
         self.fields["presenter"].queryset = presenter_choices(meeting)
+        self._add_confirm_field()
 
     def clean(self):
         data = super().clean()
@@ -218,6 +256,7 @@ class AgendaItemForm(forms.Form):
             self.add_error(
                 "visibility", _("A sub-item cannot be more open than the item it belongs to.")
             )
+        self._warn_about_unseen_level(visibility, user=self.user, body_id=self.meeting.body_id)
         return data
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bodies.access import Visibility
 from bodies.models import Person
 
+from .forms import CONFIRM_UNSEEN_LEVEL, UnseenLevelWarning
 from .models import Meeting, MeetingSeries, MeetingStatus, Recurrence
 from .selectors import presenter_choices
 from .services import MEETING_TRANSITIONS, not_more_open
@@ -292,7 +293,7 @@ class MeetingStatusForm(forms.Form):
 # --- Agenda items ----------------------------------------------------------------------
 
 
-class AgendaItemEditForm(forms.Form):
+class AgendaItemEditForm(UnseenLevelWarning, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -315,16 +316,18 @@ class AgendaItemEditForm(forms.Form):
         label=_("Workstreams"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, data=None, *, item, choices: dict, **kwargs):
+    def __init__(self, data=None, *, item, choices: dict, user, **kwargs):
         if data is None:
             kwargs.setdefault("initial", self._initial(item, choices))
         super().__init__(data, **kwargs)
         self.item = item
+        self.user = user
         self.fields["presenter"].queryset = presenter_choices(
             item.meeting, keep_id=item.presenter_id
         )
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset
+        self._add_confirm_field()
 
     @staticmethod
     def _initial(item, choices) -> dict:
@@ -356,6 +359,17 @@ class AgendaItemEditForm(forms.Form):
             )
         return value
 
+    def clean(self):
+        data = super().clean()
+        # The editor sees the item now; only a new level can take it out of their view.
+        if data.get("visibility") != self.item.visibility:
+            self._warn_about_unseen_level(
+                data.get("visibility"), user=self.user, body_id=self.item.meeting.body_id
+            )
+        return data
+
     def service_arguments(self) -> dict:
         """The keyword arguments of ``services.update_agenda_item`` (besides item and by)."""
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data.pop(CONFIRM_UNSEEN_LEVEL, None)
+        return data

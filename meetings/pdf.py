@@ -1,9 +1,10 @@
 """Agenda, minutes and recommendations report as PDF (HTML → PDF with WeasyPrint).
 
 The documents are built from the same selectors as the pages, for one reader: an
-item, entry or decision the reader may not see is left out before anything is
-numbered or counted, so the public and the internal PDF of the same minutes differ
-and neither tells what the other holds.
+entry or decision the reader may not see is left out before anything is counted, and
+an agenda item they may not see keeps its number as a placeholder without title or
+content (the one numbering of every reader), so the public and the internal PDF of the
+same minutes differ and neither tells what the other holds.
 
 Rendering is safe by construction: every user text goes through Django's
 autoescaping, and WeasyPrint fetches resources only through
@@ -192,8 +193,7 @@ def _space_visible(meeting: Meeting, user) -> bool:
 
 
 def _questions_by_item(questions, numbered):
-    shown = {entry.item.pk for entry in numbered}
-    shown |= {child.item.pk for entry in numbered for child in entry.children}
+    shown = {item.pk for item in selectors.shown_items(numbered)}
     by_item: dict[int, list] = {}
     general = []
     for question in questions:
@@ -202,9 +202,9 @@ def _questions_by_item(questions, numbered):
         else:  # no item, or one the reader does not see: never name the hidden item
             general.append(question)
     for entry in numbered:
-        entry.questions = by_item.get(entry.item.pk, [])
+        entry.questions = by_item.get(entry.item.pk, []) if entry.item else []
         for child in entry.children:
-            child.questions = by_item.get(child.item.pk, [])
+            child.questions = by_item.get(child.item.pk, []) if child.item else []
     return general
 
 
@@ -224,14 +224,13 @@ def agenda_source(*, meeting: Meeting, user) -> PdfSource:
             "space_visible": _space_visible(meeting, user),
             "document_title": _("Agenda: %(title)s") % {"title": meeting.title},
         }
-        if any(entry.item.standing for entry in numbered):
+        items = selectors.shown_items(numbered)
+        if any(item.standing for item in items):
             context["rolled_actions"], context["rolled_commitments"] = selectors.rolled_forward(
                 meeting, user
             )
-        context["total_minutes"] = sum(
-            item.duration_minutes or 0
-            for item in [e.item for e in numbered] + [c.item for e in numbered for c in e.children]
-        )
+        # Only what the reader sees: hidden items' durations would tell their length.
+        context["total_minutes"] = sum(item.duration_minutes or 0 for item in items)
         html = _render("meetings/pdf/agenda.html", context)
         day = timezone.localtime(meeting.start).date()
         return PdfSource(
@@ -276,10 +275,8 @@ def _entry_groups(entries, numbered):
     """Entries by section (in the order of the sections), within a section by agenda
     item in agenda order; entries without a visible item first."""
     order: dict[int, tuple[int, str, object]] = {}
-    for entry in numbered:
-        order[entry.item.pk] = (len(order), entry.number, entry.item)
-        for child in entry.children:
-            order[child.item.pk] = (len(order), child.number, child.item)
+    for number, item in _numbered_items(numbered):
+        order[item.pk] = (len(order), number, item)
     by_section: dict[str, dict] = {}
     for entry in entries:
         key = entry.agenda_item_id if entry.agenda_item_id in order else None
@@ -310,7 +307,7 @@ def _entry_groups(entries, numbered):
 def minutes_source(*, meeting: Meeting, minutes: Minutes, user) -> PdfSource:
     with translation.override(PDF_LANGUAGE):
         numbered = selectors.agenda(meeting, user)
-        items = [e.item for e in numbered] + [c.item for e in numbered for c in e.children]
+        items = selectors.shown_items(numbered)
         _decisions_with_counts(items, user)
         entries = list(selectors.minute_entries(minutes, user))
         visible_entries = {entry.pk for entry in entries}
@@ -373,10 +370,14 @@ def minutes_source(*, meeting: Meeting, minutes: Minutes, user) -> PdfSource:
 
 
 def _numbered_items(numbered):
+    """(number, item) of the items the reader sees, in agenda order."""
     for entry in numbered:
+        if entry.item is None:
+            continue
         yield entry.number, entry.item
         for child in entry.children:
-            yield child.number, child.item
+            if child.item is not None:
+                yield child.number, child.item
 
 
 # The report names two groups, as the event series of seed 004 does:

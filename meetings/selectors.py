@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from bodies.access import Visibility, visible_expression
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -22,36 +25,95 @@ def visible_meetings(user):
     return Meeting.objects.visible_to(user).select_related("body", "series", "space")
 
 
+# How a placeholder names the level of an item the reader may not see. Readers who
+# are not signed in are told only that it is not public.
+NOT_PUBLIC = _("not public")
+HIDDEN_LEVEL_WORDS = {
+    Visibility.MEMBERS: _("members of the body only"),
+    Visibility.TEAM: _("confidential"),
+    Visibility.ADMIN_INTERNAL: _("administration-internal"),
+    Visibility.CIVIL_INTERNAL: _("civil-society-internal"),
+}
+
+
 @dataclass
 class NumberedItem:
+    """One line of the agenda: an item the reader sees, or (``item`` is None) the
+    placeholder of one they may not see, which carries its number and the words for
+    its level and nothing else (no title, no content, no sub-items, no primary key)."""
+
     number: str
-    item: AgendaItem
+    item: AgendaItem | None
     children: list["NumberedItem"] = field(default_factory=list)
+    placeholder: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.item is None
+
+
+def agenda_numbers(rows) -> dict[int, str]:
+    """``{pk: number}`` for the items of one meeting: 1, 2, 2.1, 2.2, 3.
+
+    ``rows`` are ``(pk, parent_id)`` of every item of the meeting, whoever reads it,
+    sorted by position: the numbers are the same for every reader, the one rule of
+    the pages, the PDFs and OParl. Only items and their direct sub-items are numbered
+    (the agenda nests one level deep).
+    """
+    by_parent: dict[int | None, list[int]] = {}
+    for pk, parent_id in rows:
+        by_parent.setdefault(parent_id, []).append(pk)
+    numbers: dict[int, str] = {}
+    for index, pk in enumerate(by_parent.get(None, []), start=1):
+        numbers[pk] = str(index)
+        for sub, child in enumerate(by_parent.get(pk, []), start=1):
+            numbers[child] = f"{index}.{sub}"
+    return numbers
+
+
+def _placeholder_words(user, level: str) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return str(NOT_PUBLIC)
+    return str(HIDDEN_LEVEL_WORDS.get(level, NOT_PUBLIC))
 
 
 def agenda(meeting: Meeting, user) -> list[NumberedItem]:
-    """The agenda as the reader may see it, numbered 1, 2, 2.1 in that view.
+    """The agenda numbered over all its items, as every reader numbers it.
 
-    Items the reader may not see are left out before numbering, so a gap in the
-    numbers never tells that something is hidden.
+    An item the reader may not see stays in its place as a placeholder (its number and
+    level); its sub-items are inside it and not listed. One query.
     """
     items = list(
-        AgendaItem.objects.visible_to(user)
-        .filter(meeting=meeting)
+        AgendaItem.objects.filter(meeting=meeting)
+        .annotate(reader_sees=visible_expression(user, AgendaItem))
         .select_related("presenter")
         .order_by("position", "pk")
     )
+    numbers = agenda_numbers((item.pk, item.parent_id) for item in items)
+
+    def entry(item: AgendaItem, children=()) -> NumberedItem:
+        number = numbers[item.pk]
+        if not item.reader_sees:
+            return NumberedItem(number, None, placeholder=_placeholder_words(user, item.visibility))
+        return NumberedItem(number, item, list(children))
+
     by_parent: dict[int | None, list[AgendaItem]] = {}
     for item in items:
         by_parent.setdefault(item.parent_id, []).append(item)
-    numbered = []
-    for index, item in enumerate(by_parent.get(None, []), start=1):
-        children = [
-            NumberedItem(f"{index}.{sub}", child)
-            for sub, child in enumerate(by_parent.get(item.pk, []), start=1)
-        ]
-        numbered.append(NumberedItem(str(index), item, children))
-    return numbered
+    return [
+        entry(item, [entry(child) for child in by_parent.get(item.pk, [])])
+        for item in by_parent.get(None, [])
+    ]
+
+
+def shown_items(numbered: list[NumberedItem]) -> list[AgendaItem]:
+    """The items the reader sees, in agenda order (placeholders left out)."""
+    items = []
+    for entry in numbered:
+        if entry.item is not None:
+            items.append(entry.item)
+            items += [child.item for child in entry.children if child.item is not None]
+    return items
 
 
 def guiding_questions(meeting: Meeting, user):
@@ -182,8 +244,7 @@ def agenda_with_links(meeting: Meeting, user) -> list[NumberedItem]:
     from spaces.models import Space
 
     numbered = agenda(meeting, user)
-    items = [entry.item for entry in numbered]
-    items += [child.item for entry in numbered for child in entry.children]
+    items = shown_items(numbered)
     prefetch_related_objects(
         items,
         Prefetch("polls", Poll.objects.visible_to(user).order_by("pk"), to_attr="visible_polls"),

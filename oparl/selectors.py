@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from bodies.models import Body, Decision, Membership, Organisation, Person, Poll, Workstream
 from meetings.models import AgendaItem, Commitment, Meeting, Minutes
+from meetings.selectors import agenda_numbers
 from spaces.models import Space
 
 PUBLIC = AnonymousUser()
@@ -208,7 +209,14 @@ def meetings(clk: Clock):
                     clk.modified(),
                 ).order_by("position", "pk"),
                 to_attr="oparl_items",
-            )
+            ),
+            # Every item, for the numbers alone: the agenda is numbered alike for
+            # every reader, hidden items included.
+            Prefetch(
+                "agenda_items",
+                AgendaItem.objects.order_by("position", "pk").only("pk", "meeting", "parent"),
+                to_attr="oparl_numbering",
+            ),
         ),
         F("created_at"),
         clk.modified(),
@@ -234,13 +242,14 @@ def agenda_items(clk: Clock):
 
 
 def sibling_items(meeting_ids):
-    """All public items of these meetings, to number a page of items as the public
-    agenda does (one query for the whole page)."""
+    """Every item of these meetings, each with ``public`` (does it leave the platform),
+    to number a page of items as the agenda numbers them for every reader (one query
+    for the whole page). Only the numbers of public items are ever published."""
     return list(
-        public_agenda_items()
-        .filter(meeting_id__in=meeting_ids)
+        AgendaItem.objects.filter(meeting_id__in=meeting_ids)
+        .annotate(public=Exists(public_agenda_items().filter(pk=OuterRef("pk"))))
         .order_by("position", "pk")
-        .values("pk", "meeting_id", "parent_id")
+        .values("pk", "meeting_id", "parent_id", "public")
     )
 
 
@@ -286,26 +295,19 @@ def minutes_files(clk: Clock):
 
 
 def number_items(rows) -> dict[int, tuple[str, int]]:
-    """``{item pk: (number, order)}`` for rows (``pk``, ``parent_id``) of one meeting,
-    already limited to the public and sorted by position.
+    """``{item pk: (number, order)}`` of the public items of one meeting.
 
-    The same rule as ``meetings.selectors.agenda`` (1, 2, 2.1; hidden items left out
-    before numbering, sub-items of hidden items not shown), done in memory so a whole
-    page of meetings or items is numbered without a query per meeting; a test keeps
-    the two in step. ``order`` counts from 0 in the order the agenda lists them.
+    ``rows`` (``pk``, ``parent_id``, ``public``) are every item of the meeting sorted
+    by position: the number is the one every reader of the agenda sees
+    (``meetings.selectors.agenda_numbers``), so a hidden item leaves a gap where the
+    pages show its placeholder. Done in memory, so a whole page of meetings or items
+    is numbered without a query per meeting. ``order`` counts the public items from 0
+    in the order the agenda lists them.
     """
-    by_parent: dict[int | None, list] = {}
-    for row in rows:
-        by_parent.setdefault(row["parent_id"], []).append(row)
-    numbered: dict[int, tuple[str, int]] = {}
-    order = 0
-    for index, row in enumerate(by_parent.get(None, []), start=1):
-        numbered[row["pk"]] = (str(index), order)
-        order += 1
-        for sub, child in enumerate(by_parent.get(row["pk"], []), start=1):
-            numbered[child["pk"]] = (f"{index}.{sub}", order)
-            order += 1
-    return numbered
+    numbers = agenda_numbers((row["pk"], row["parent_id"]) for row in rows)
+    public = {row["pk"] for row in rows if row["public"]}
+    listed = [pk for pk in numbers if pk in public]
+    return {pk: (numbers[pk], order) for order, pk in enumerate(listed)}
 
 
 def numbers_by_meeting(rows) -> dict[int, tuple[str, int]]:

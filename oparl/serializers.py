@@ -386,10 +386,13 @@ def meeting(ctx: Context, obj) -> dict:
         from .selectors import number_items
 
         items = obj.oparl_items
-        numbers = number_items(
-            [{"pk": i.pk, "parent_id": i.parent_id, "meeting_id": obj.pk} for i in items]
-        )
         by_pk = {item.pk: item for item in items}
+        numbers = number_items(
+            [
+                {"pk": i.pk, "parent_id": i.parent_id, "public": i.pk in by_pk}
+                for i in obj.oparl_numbering
+            ]
+        )
         data["agendaItem"] = [
             _agenda_item(ctx, by_pk[pk], number, order, with_meeting=False)
             for pk, (number, order) in sorted(numbers.items(), key=lambda kv: kv[1][1])

@@ -70,7 +70,7 @@ def meeting_list(request):
 def _agenda_context(request, meeting: Meeting, can_change: bool) -> dict:
     numbered = selectors.agenda_with_links(meeting, request.user)
     context = {"meeting": meeting, "agenda": numbered, "can_change": can_change}
-    if any(entry.item.standing for entry in numbered):
+    if any(entry.item and entry.item.standing for entry in numbered):
         actions, commitments = selectors.rolled_forward(meeting, request.user)
         context["rolled_actions"] = actions
         context["rolled_commitments"] = commitments
@@ -102,7 +102,9 @@ def _detail_context(request, meeting: Meeting, form=None) -> dict:
     ):
         context["may_start_minutes"] = True
     if can_change:
-        context["form"] = form or AgendaItemForm(meeting=meeting, parents=_parents(meeting, user))
+        context["form"] = form or AgendaItemForm(
+            meeting=meeting, parents=_parents(meeting, user), user=user
+        )
         # Those who prepare the meeting read the councillor's sign-off and comments here.
         context["reviews"] = selectors.agenda_reviews(meeting)
         context["participants"] = list(meeting.participants.order_by("name"))
@@ -129,7 +131,9 @@ def agenda_add(request, pk):
     meeting = _meeting(request, pk)
     if not request.user.has_perm("meetings.change_meeting", meeting):
         return _refuse(request)
-    form = AgendaItemForm(request.POST, meeting=meeting, parents=_parents(meeting, request.user))
+    form = AgendaItemForm(
+        request.POST, meeting=meeting, parents=_parents(meeting, request.user), user=request.user
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -291,7 +291,9 @@ def agenda_edit(request, pk, item):
     if not request.user.has_perm("meetings.change_agendaitem", agenda_item):
         return _refuse(request)
     choices = selectors.agenda_link_choices(meeting=meeting, user=request.user)
-    form = AgendaItemEditForm(request.POST or None, item=agenda_item, choices=choices)
+    form = AgendaItemEditForm(
+        request.POST or None, item=agenda_item, choices=choices, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_agenda_item(

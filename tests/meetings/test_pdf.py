@@ -106,8 +106,9 @@ def test_it_renders_the_agenda_numbered_as_the_reader_sees_it(make_user):
     positions = [text.index(title) for title in titles]
     assert positions == sorted(positions)
     assert "Stellenbesetzung" not in text
-    # Hidden items are left out before numbering: no gap tells they exist.
-    assert re.search(r"\b3\s+Verschiedenes", text)
+    # A hidden item keeps its number as a placeholder: every reader numbers alike.
+    assert "TOP 3 – nicht öffentlich" in text
+    assert re.search(r"\b4\s+Verschiedenes", text)
     assert re.search(r"\b2\.1\s+Stand der Herrichtung", text)
     assert "Jana Okafor" in text
     assert "30 Minuten" in text

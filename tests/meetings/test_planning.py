@@ -384,7 +384,7 @@ def _edit(item, user, **changes):
         "duration_minutes": "",
         "visibility": item.visibility,
     } | changes
-    return AgendaItemEditForm(data, item=item, choices=choices)
+    return AgendaItemEditForm(data, item=item, choices=choices, user=user)
 
 
 def test_an_editor_links_what_they_may_see_and_nothing_else(linked_world, make_user):
@@ -448,7 +448,7 @@ def test_the_form_starts_with_the_links_the_editor_sees(linked_world, make_user)
     w["item"].decisions.add(w["internal_decision"], w["decision"])
     civil = make_user(roles.V_EXTERN)
     choices = selectors.agenda_link_choices(meeting=w["meeting"], user=civil)
-    form = AgendaItemEditForm(item=w["item"], choices=choices)
+    form = AgendaItemEditForm(item=w["item"], choices=choices, user=civil)
     assert form.initial["decisions"] == [w["decision"].pk]
     assert w["internal_decision"].title not in form.as_div()
 

@@ -116,6 +116,9 @@ def test_the_demo_is_alive_on_any_day_it_is_seeded(monkeypatch, days_ahead):
         Meeting.objects.filter(kind=MeetingKind.JOUR_FIXE, start__gt=now).order_by("start").first()
     )
     assert next_jour_fixe is not None and next_jour_fixe.agenda_items.count() > 1
+    councillor = User.objects.get(groups__name=roles.COUNCILLOR).person
+    assert councillor in next_jour_fixe.participants.all()
+    assert next_jour_fixe.attendances.filter(person=councillor).exists()
     assert Meeting.objects.filter(kind=MeetingKind.JOUR_FIXE, start__lt=now).exists()
     upcoming_events = Meeting.objects.filter(kind=MeetingKind.PUBLIC_EVENT, start__gt=now)
     assert upcoming_events.count() == 2

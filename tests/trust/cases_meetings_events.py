@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from bodies.access import Visibility
 
+from .cases_meetings import placeholders_in_place
 from .matrix import (
     FORBIDDEN,
     HIDDEN,
@@ -509,6 +510,7 @@ register(
         build=_event_with_items,
         levels=(None,),
         markers=_event_item_markers,
+        extra={"check": placeholders_in_place},
     ),
     # Registering needs no account: it is how the public signs up (issue #7).
     Case(
@@ -866,6 +868,7 @@ register(
         levels=(PUBLIC,),
         markers=_pdf_markers("pdfitem"),
         text=_pdf_text,
+        extra={"check": placeholders_in_place},
     ),
     Case(
         "meetings:minutes_pdf",
