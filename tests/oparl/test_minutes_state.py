@@ -34,9 +34,7 @@ def _files(api, body_id):
 @pytest.mark.parametrize(
     "state", [MinutesStatus.DRAFT, MinutesStatus.CIRCULATED, MinutesStatus.APPROVED]
 )
-def test_it_hides_public_minutes_until_they_are_published(
-    api, document_urls, minutes, state
-):
+def test_it_hides_public_minutes_until_they_are_published(api, document_urls, minutes, state):
     set_minutes_status(minutes, state)
     meeting = minutes.meeting
     data = api(f"/oparl/v1/meeting/{meeting.pk}/")
