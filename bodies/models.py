@@ -98,6 +98,14 @@ class VotingUnit(models.TextChoices):
     ORGANISATION = "organisation", _("One vote per member group")
 
 
+class MinutesApproval(models.TextChoices):
+    """How a body approves the minutes of its meetings."""
+
+    DECISION = "decision", _("By a decision of a later meeting")
+    CHAIR = "chair", _("By the chair")
+    EITHER = "either", _("By a decision of a later meeting or by the chair")
+
+
 class Body(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(
@@ -123,6 +131,12 @@ class Body(models.Model):
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     description = models.TextField(_("description"), blank=True)
+    minutes_approval = models.CharField(
+        _("approval of minutes"),
+        max_length=10,
+        choices=MinutesApproval.choices,
+        default=MinutesApproval.EITHER,
+    )
 
     # OParl publishes when each object was created and last changed.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

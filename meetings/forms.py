@@ -89,10 +89,12 @@ class ApproveMinutesForm(forms.Form):
     decision = forms.ModelChoiceField(label=_("Approving decision"), queryset=None, required=False)
     as_chair = forms.BooleanField(label=_("Approve as chair"), required=False)
 
-    def __init__(self, *args, decisions, may_chair, **kwargs):
+    def __init__(self, *args, decisions, may_decide=True, may_chair, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
         self.fields["decision"].label_from_instance = lambda d: f"{d.number} {d.title}"
+        if not may_decide:
+            del self.fields["decision"]
         if not may_chair:
             del self.fields["as_chair"]
 

@@ -4,18 +4,30 @@ Explicit grants (guardian, e.g. ``meetings.change_minutes`` for one minute taker
 answered by guardian's backend next to these rules.
 """
 
+from django.db.models import Exists, OuterRef, Q
+
 from aks.accounts import roles
 from aks.accounts.roles import roles_of
 from bodies.access import (
     Visibility,
+    body_member_q,
     can_view,
+    grant_q,
     is_active_user,
     is_staff,
     leads_body,
+    leads_body_q,
     led_body_ids,
     levels_for,
+    reader_rule,
     rule,
 )
+
+from .models import Attendance, AttendanceStatus, Minutes, MinutesStatus
+
+# Approved minutes stay with those who took part until they are published: the public
+# (and other readers) learn of them only then.
+SHARED_MINUTES = (MinutesStatus.CIRCULATED, MinutesStatus.APPROVED)
 
 
 def _runs(user, meeting) -> bool:
@@ -35,6 +47,36 @@ def _takes_minutes(user, meeting) -> bool:
     return bool(
         is_active_user(user) and meeting.minute_taker_id and meeting.minute_taker.user_id == user.pk
     )
+
+
+@reader_rule(Minutes)
+def minutes_readers(user, prefix: str = "") -> Q:
+    """Who reads minutes in each state, within what their level allows.
+
+    Draft: the minute takers (the meeting's minute taker, anyone granted to write
+    these minutes), the body's chair and deputy, and the AKS staff. Circulated and
+    approved: also those who attended and the body's active members. Published:
+    everyone the level allows. Explicit ``view_minutes`` grants pass, as on every
+    object (see ``bodies.access.visibility_q``).
+    """
+    published = Q(**{f"{prefix}status": MinutesStatus.PUBLISHED})
+    if not is_active_user(user):
+        return published
+    if is_staff(user):
+        return Q()
+    body = f"{prefix}meeting__body_id"
+    takers = Q(**{f"{prefix}meeting__minute_taker__user": user}) | grant_q(
+        user, Minutes, prefix=prefix, codename="change_minutes"
+    )
+    attended = Exists(
+        Attendance.objects.filter(
+            meeting_id=OuterRef(f"{prefix}meeting_id"),
+            person__user=user,
+            status=AttendanceStatus.ATTENDED,
+        )
+    )
+    shared = Q(**{f"{prefix}status__in": SHARED_MINUTES}) & (attended | body_member_q(user, body))
+    return published | takers | leads_body_q(user, body) | shared
 
 
 @rule("meetings.view_meeting")

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bodies.access import Visibility, visible_expression
+from bodies.models import MinutesApproval
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -362,3 +364,61 @@ def agenda_reviews(meeting: Meeting) -> list:
     return list(
         AgendaReview.objects.filter(meeting=meeting).select_related("reviewer").order_by("at", "pk")
     )
+
+
+# --- Approval of minutes ------------------------------------------------------------------
+
+
+class ApprovalPath:
+    DECISION = "decision"
+    CHAIR = "chair"
+
+
+def approval_paths_of(body) -> frozenset[str]:
+    """The ways ``body`` approves minutes: a decision of a later meeting, the chair, or both."""
+    if body.minutes_approval == MinutesApproval.DECISION:
+        return frozenset({ApprovalPath.DECISION})
+    if body.minutes_approval == MinutesApproval.CHAIR:
+        return frozenset({ApprovalPath.CHAIR})
+    return frozenset({ApprovalPath.DECISION, ApprovalPath.CHAIR})
+
+
+@dataclass(frozen=True)
+class ApprovalOption:
+    path: str
+    label: str
+    open: bool
+    reason: str
+
+
+def approval_options(*, minutes, has_decisions: bool) -> list[ApprovalOption]:
+    """Each way to approve ``minutes``, whether it is open now and why (or why not): the
+    minutes page explains what the service (``services.approve_minutes``) enforces."""
+    meeting = minutes.meeting
+    allowed = approval_paths_of(meeting.body)
+    held = meeting.start <= timezone.now()
+    not_held = _("The meeting has not taken place yet; its minutes can be approved afterwards.")
+    if not held:
+        decision = (False, not_held)
+    elif ApprovalPath.DECISION not in allowed:
+        decision = (False, _("This body approves its minutes by the chair, not by a decision."))
+    elif not has_decisions:
+        decision = (False, _("No decision of a later meeting of this body has been recorded yet."))
+    else:
+        decision = (True, _("A decision of a later meeting of this body approves the minutes."))
+    if not held:
+        chair = (False, not_held)
+    elif ApprovalPath.CHAIR not in allowed:
+        chair = (
+            False,
+            _("This body approves its minutes by a decision of a later meeting, not by the chair."),
+        )
+    else:
+        chair = (
+            True,
+            _("Whoever runs the meeting for the body approves the minutes in the chair's name."),
+        )
+    return [
+        ApprovalOption(ApprovalPath.DECISION, str(MinutesApproval.DECISION.label), *decision),
+        ApprovalOption(ApprovalPath.CHAIR, str(MinutesApproval.CHAIR.label), *chair),
+    ]

@@ -28,6 +28,7 @@ from .models import (
     MinutesStatus,
     Recurrence,
 )
+from .selectors import ApprovalPath
 
 
 class MeetingError(ValidationError):
@@ -214,6 +215,10 @@ def change_meeting_status(*, meeting: Meeting, status: str, by=None) -> Meeting:
         _("A meeting cannot go from “%(old)s” to “%(new)s”.")
         % {"old": meeting.get_status_display(), "new": MeetingStatus(status).label},
     )
+    _ensure(
+        status != MeetingStatus.HELD or meeting.start <= timezone.now(),
+        _("A meeting that has not begun yet cannot be marked as held."),
+    )
     was_invited = meeting.status == MeetingStatus.INVITED
     meeting.status = status
     meeting.save(update_fields=["status"])
@@ -347,7 +352,12 @@ def add_recommendation(*, meeting: Meeting, level: str, text: str) -> MinuteEntr
 
 
 def _locked_minutes(minutes: Minutes) -> Minutes:
-    return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    # Only the minutes' row is locked; the meeting and its body come along to be read.
+    return (
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting__body")
+        .get(pk=minutes.pk)
+    )
 
 
 @transaction.atomic
@@ -413,7 +423,8 @@ def circulate_minutes(*, minutes: Minutes) -> Minutes:
 
 @transaction.atomic
 def approve_minutes(*, minutes: Minutes, decision: Decision | None = None, chair=None) -> Minutes:
-    """Approval is a decision of a later meeting of the same body, or the chair's."""
+    """Approval is a decision of a later meeting of the same body, or the chair's
+    (given by whoever runs the meeting for the body), whichever the body allows."""
     minutes = _locked_minutes(minutes)
     _ensure(
         minutes.status == MinutesStatus.CIRCULATED,
@@ -423,6 +434,21 @@ def approve_minutes(*, minutes: Minutes, decision: Decision | None = None, chair
         (decision is None) != (chair is None),
         _("Minutes are approved either by a decision or by the chair."),
     )
+    _ensure(
+        minutes.meeting.start <= timezone.now(),
+        _("Minutes cannot be approved before their meeting has taken place."),
+    )
+    paths = selectors.approval_paths_of(minutes.meeting.body)
+    if decision is not None:
+        _ensure(
+            ApprovalPath.DECISION in paths,
+            _("This body approves its minutes by the chair, not by a decision."),
+        )
+    else:
+        _ensure(
+            ApprovalPath.CHAIR in paths,
+            _("This body approves its minutes by a decision of a later meeting, not by the chair."),
+        )
     if decision is not None:
         _ensure(
             decision.body_id == minutes.meeting.body_id,

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bodies.access import get_visible_or_404, leads_body
+from bodies.access import get_visible_or_404
 from bodies.history import history_rows_for, may_see_history
 from bodies.models import Decision
 
@@ -229,11 +229,28 @@ def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form
             )
         context["history"] = _history(minutes)
     if can_approve and minutes.status == MinutesStatus.CIRCULATED:
-        context["approve_form"] = approve_form or ApproveMinutesForm(
-            decisions=_approving_decisions(minutes, user),
-            may_chair=leads_body(user, meeting.body_id),
-        )
+        options, form = _approval(minutes, user)
+        context["approval_options"] = options
+        if form is not None:
+            context["approve_form"] = approve_form or form
     return context
+
+
+def _approval(minutes, user, data=None):
+    """The ways to approve (open or closed, and why) and the form of the open ones,
+    or None when none is open."""
+    decisions = _approving_decisions(minutes, user)
+    options = selectors.approval_options(minutes=minutes, has_decisions=decisions.exists())
+    open_paths = {option.path for option in options if option.open}
+    if not open_paths:
+        return options, None
+    form = ApproveMinutesForm(
+        data,
+        decisions=decisions,
+        may_decide=selectors.ApprovalPath.DECISION in open_paths,
+        may_chair=selectors.ApprovalPath.CHAIR in open_paths,
+    )
+    return options, form
 
 
 def minutes_page(request, pk):
@@ -411,11 +428,8 @@ def minutes_approve(request, pk):
     meeting = _meeting(request, pk)
     minutes = _minutes(request, meeting)
     _require(request, "meetings.approve_minutes", minutes)
-    may_chair = leads_body(request.user, meeting.body_id)
-    form = ApproveMinutesForm(
-        request.POST, decisions=_approving_decisions(minutes, request.user), may_chair=may_chair
-    )
-    if form.is_valid():
+    _options, form = _approval(minutes, request.user, request.POST)
+    if form is not None and form.is_valid():
         try:
             if form.cleaned_data.get("as_chair"):
                 services.approve_minutes(minutes=minutes, chair=request.user)
@@ -427,7 +441,7 @@ def minutes_approve(request, pk):
             messages.success(request, _("The minutes have been approved."))
             return redirect(_minutes_url(meeting.pk))
     context = _minutes_context(request, meeting, minutes, approve_form=form)
-    if "approve_form" not in context:
+    if "approve_form" not in context and form is not None:
         context["approve_errors"] = form.non_field_errors()
     return render(request, "meetings/minutes.html", context, status=400)
 

@@ -20,3 +20,30 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     )
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=2))
     visibility = Visibility.PUBLIC
+
+
+def set_minutes_status(minutes, status):
+    """Put ``minutes`` in ``status`` with the dates that go with it, as the workflow
+    would (its services check what is tested elsewhere: entries, approval, order)."""
+    from meetings.models import Minutes, MinutesStatus
+
+    now = timezone.now()
+    order = list(MinutesStatus.values)
+    reached = order[: order.index(status) + 1]
+    fields = {
+        "status": status,
+        "circulated_at": now if MinutesStatus.CIRCULATED in reached else None,
+        "approved_at": now if MinutesStatus.APPROVED in reached else None,
+        "published_at": now if MinutesStatus.PUBLISHED in reached else None,
+    }
+    Minutes.objects.filter(pk=minutes.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(minutes, name, value)
+    return minutes
+
+
+def publish(minutes):
+    """Minutes everyone their level allows may read."""
+    from meetings.models import MinutesStatus
+
+    return set_minutes_status(minutes, MinutesStatus.PUBLISHED)

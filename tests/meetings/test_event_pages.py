@@ -23,7 +23,7 @@ from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory
 from tests.html import assert_valid_html
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, publish
 from tests.meetings.factories_events import EventFactory, RegistrationFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +167,10 @@ def test_afterwards_it_shows_recording_slides_and_visible_recommendations(
         visibility=Visibility.TEAM,
     )
     services.add_entry(minutes=minutes, section=MinuteSection.DISCUSSION, text="Diskussion")
+    # The public reads the recommendations once the minutes are published.
+    response = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
+    assert "Leerstand aktiv vermitteln" not in response.content.decode()
+    publish(minutes)
 
     response = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
     content = response.content.decode()

@@ -22,7 +22,7 @@ from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -428,11 +428,13 @@ def test_linked_objects_appear_only_when_the_reader_may_see_them(client, make_us
     assert "Intern beschlossen" in content
 
 
-def test_the_minutes_link_appears_once_minutes_exist(client):
+def test_the_minutes_link_appears_to_the_public_once_the_minutes_are_published(client):
     meeting = MeetingFactory()
     url = f"/sitzungen/{meeting.pk}/protokoll/"
     assert url not in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
-    services.minutes_for(meeting)
+    minutes = services.minutes_for(meeting)
+    assert url not in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    publish(minutes)
     assert url in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
 
 

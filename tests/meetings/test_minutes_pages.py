@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aks.accounts import roles
 from bodies.access import Visibility
-from bodies.models import MembershipRole
+from bodies.models import MembershipRole, MinutesApproval
 from bodies.services import record_decision
 from meetings.models import MinuteEntry, MinuteSection, MinutesStatus
 from meetings.services import (
@@ -24,11 +24,13 @@ from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.html import assert_valid_html
 
-from .factories import MeetingFactory
+from .factories import MeetingFactory, publish
 
 pytestmark = pytest.mark.django_db
 
-PAST = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=datetime.UTC)
+
+def _past():
+    return timezone.now().replace(microsecond=0) - datetime.timedelta(days=60)
 
 
 def _login(client, user):
@@ -38,11 +40,12 @@ def _login(client, user):
 
 
 def _minutes(level=Visibility.PUBLIC, body=None, entries=1):
+    past = _past()
     meeting = MeetingFactory(
         body=body or BodyFactory(),
         visibility=Visibility.PUBLIC,
-        start=PAST,
-        end=PAST + datetime.timedelta(hours=2),
+        start=past,
+        end=past + datetime.timedelta(hours=2),
     )
     minutes = minutes_for(meeting)
     minutes.visibility = level
@@ -62,12 +65,17 @@ WRITERS = {"v_extern", "v_intern", "superuser"}
 
 @pytest.mark.parametrize("name", PERSONAS)
 @pytest.mark.parametrize("level", Visibility.values)
-def test_the_minutes_page_follows_the_kernel(client, persona, name, level):
+@pytest.mark.parametrize("state", [MinutesStatus.DRAFT, MinutesStatus.PUBLISHED])
+def test_the_minutes_page_follows_the_kernel(client, persona, name, level, state):
     minutes = _minutes(level)
+    if state == MinutesStatus.PUBLISHED:
+        publish(minutes)
     meeting = minutes.meeting
     user = persona(name, body=meeting.body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    # Draft minutes: of these personas only the staff read them (the body member is
+    # no chair and took no part); published ones: everyone the level allows.
+    expected = level in EXPECTED[name] and (state == MinutesStatus.PUBLISHED or name in WRITERS)
     url = reverse("meetings:minutes", args=[meeting.pk])
     response = client.get(url)
     # The meeting is public: minutes hidden from the reader look like none at all (the
@@ -85,6 +93,8 @@ def test_the_minutes_page_follows_the_kernel(client, persona, name, level):
         (reverse("meetings:minutes_publish", args=[meeting.pk]), {}),
     ]
     for post_url, data in posts:
+        if name in WRITERS and expected and state == MinutesStatus.PUBLISHED:
+            break  # published minutes are locked; their corrections are tested below
         status = client.post(post_url, data).status_code
         if user is None:
             # Anonymous writes are sent to log in, whatever the minutes' level.
@@ -116,6 +126,7 @@ def test_an_internal_entry_in_public_minutes_stays_hidden(client, persona, name)
         text="Nur verwaltungsintern",
         visibility=Visibility.ADMIN_INTERNAL,
     )
+    publish(minutes)
     _login(client, persona(name))
     content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
     assert "Beitrag 0" in content
@@ -131,6 +142,7 @@ def test_a_public_entry_under_a_hidden_agenda_item_does_not_name_the_item(client
         meeting=minutes.meeting, title="Personalsache Meyer", visibility=Visibility.ADMIN_INTERNAL
     )
     add_entry(minutes=minutes, section=MinuteSection.RESULT, text="Vertagt.", agenda_item=item)
+    publish(minutes)
     _login(client, persona(name))
     content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
     assert "Vertagt." in content
@@ -263,7 +275,7 @@ def test_the_admin_does_not_change_an_entry_of_approved_minutes(client):
 
 
 def test_the_workflow_through_the_pages_with_a_later_decision(client, make_user):
-    body = BodyFactory()
+    body = BodyFactory(minutes_approval=MinutesApproval.DECISION)
     minutes = _minutes(Visibility.PUBLIC, body=body, entries=0)
     meeting = minutes.meeting
     staff = make_user(roles.V_EXTERN)
@@ -283,22 +295,30 @@ def test_the_workflow_through_the_pages_with_a_later_decision(client, make_user)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.CIRCULATED
     # A decision of another body, or one decided before the meeting, is not on offer.
-    earlier = record_decision(body=body, title="Früher", decided_on=datetime.date(2026, 3, 1))
-    other = record_decision(
-        body=BodyFactory(), title="Anderes", decided_on=datetime.date(2026, 4, 1)
+    held_on = timezone.localdate(meeting.start)
+    earlier = record_decision(
+        body=body, title="Früher", decided_on=held_on - datetime.timedelta(days=2)
     )
-    later = record_decision(body=body, title="Genehmigung", decided_on=datetime.date(2026, 4, 7))
+    other = record_decision(
+        body=BodyFactory(), title="Anderes", decided_on=held_on + datetime.timedelta(days=29)
+    )
+    later = record_decision(
+        body=body, title="Genehmigung", decided_on=held_on + datetime.timedelta(days=35)
+    )
     page = client.get(url)
     assert_valid_html(page)
     content = page.content.decode()
     assert later.number in content
     assert f'value="{earlier.pk}"' not in content
     assert f'value="{other.pk}"' not in content
-    # Staff who do not chair the body cannot approve as chair.
+    # This body approves by decision only: the page says so, and the chair's way is refused.
+    assert "nicht durch den Vorsitz" in content
     response = client.post(
         reverse("meetings:minutes_approve", args=[meeting.pk]), {"as_chair": "on"}
     )
     assert response.status_code == 400
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.CIRCULATED
     response = client.post(
         reverse("meetings:minutes_approve", args=[meeting.pk]), {"decision": earlier.pk}
     )
@@ -359,8 +379,8 @@ def _count(client, url):
 
 @pytest.mark.parametrize("who", ["anonymous", "writer"])
 def test_the_minutes_page_query_count_does_not_grow(client, make_user, who):
-    small = _minutes(Visibility.PUBLIC, entries=10)
-    big = _minutes(Visibility.PUBLIC, entries=300)
+    small = publish(_minutes(Visibility.PUBLIC, entries=10))
+    big = publish(_minutes(Visibility.PUBLIC, entries=300))
     if who == "writer":
         client.force_login(make_user(roles.V_EXTERN))
     first = _count(client, reverse("meetings:minutes", args=[small.meeting_id]))
@@ -373,6 +393,7 @@ def test_entry_timestamps_show_on_corrections(client, make_user):
     minutes = _approved(_minutes(Visibility.PUBLIC))
     entry = minutes.entries.get()
     add_entry(minutes=minutes, section=entry.section, text="Korrektur", corrects=entry)
+    publish(minutes)
     content = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
     correction = MinuteEntry.objects.get(corrects=entry)
     assert f'id="entry-{correction.pk}"' in content

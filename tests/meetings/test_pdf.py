@@ -27,7 +27,7 @@ from meetings.models import (
     RenderStatus,
 )
 from tests.factories import BodyFactory, OrganisationFactory, PersonFactory
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +223,7 @@ def _minutes_with_everything():
     from meetings.models import GuidingQuestion
 
     GuidingQuestion.objects.filter(meeting=meeting).update(answer="Das Quartiersbüro.")
+    publish(minutes)
     return meeting, minutes, poll
 
 
@@ -290,6 +291,7 @@ def test_it_neither_fetches_nor_embeds_what_users_typed(monkeypatch):
     services.add_agenda_item(meeting=meeting, title="Feindlich", description=HOSTILE)
     minutes = services.minutes_for(meeting)
     services.add_entry(minutes=minutes, section=MinuteSection.NOTE, text=HOSTILE)
+    publish(minutes)
 
     for source in (
         pdf.agenda_source(meeting=meeting, user=AnonymousUser()),
@@ -379,6 +381,8 @@ def _series_with_recommendations():
             level=level,
             text=text,
         )
+    for meeting in {meeting for meeting, _level, _text in rows}:
+        publish(meeting.minutes)
     return series
 
 

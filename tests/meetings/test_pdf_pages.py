@@ -28,7 +28,7 @@ from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
 from tests.factories import BodyFactory
 from tests.html import assert_valid_html
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, publish
 from tests.workers import require_broker, running_worker, shared_database_url
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,7 @@ def test_it_answers_404_for_minutes_that_are_missing_or_hidden(client, persona, 
     minutes.visibility = Visibility.ADMIN_INTERNAL
     minutes.save()
     services.add_entry(minutes=minutes, section=MinuteSection.NOTE, text="Interne Notiz")
+    publish(minutes)  # drafts have fewer readers (test_minutes_readers); here: the level
     response = client.get(_minutes_url(meeting))
     if Visibility.ADMIN_INTERNAL in EXPECTED[name]:
         assert response.status_code == 200
@@ -116,6 +117,7 @@ def test_each_reader_gets_their_own_minutes(client, persona, name):
         text="Zivilgesellschaftliche Notiz",
         visibility=Visibility.CIVIL_INTERNAL,
     )
+    publish(minutes)
     _login(client, persona(name))
     text = _pdf_text(client.get(_minutes_url(meeting)))
     assert "Öffentliches Ergebnis" in text
@@ -149,12 +151,14 @@ def _series(visibility=Visibility.PUBLIC):
     meeting = MeetingFactory(
         body=body, series=series, kind=MeetingKind.PUBLIC_EVENT, title="Dialog Januar"
     )
+    minutes = services.minutes_for(meeting)
     services.add_entry(
-        minutes=services.minutes_for(meeting),
+        minutes=minutes,
         section=MinuteSection.RECOMMENDATION,
         level=RecommendationLevel.MUNICIPAL,
         text="Vorkaufsrecht-Satzung nutzen",
     )
+    publish(minutes)
     return series, meeting
 
 
@@ -225,7 +229,7 @@ def _long_minutes(size=12):
         )
         for i, item in enumerate(items)
     )
-    return meeting, minutes
+    return meeting, publish(minutes)
 
 
 def test_a_long_document_is_rendered_in_the_background(

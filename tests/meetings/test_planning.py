@@ -303,7 +303,9 @@ def test_an_edit_leaves_a_status_changed_meanwhile_alone():
     ],
 )
 def test_the_status_moves_only_along_the_allowed_transitions(start, target, allowed):
-    meeting = MeetingFactory(status=start)
+    # Begun an hour ago: a meeting is marked held only once it has begun.
+    began = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    meeting = MeetingFactory(status=start, start=began, end=began + datetime.timedelta(hours=2))
     form = MeetingStatusForm({"status": target}, meeting=meeting)
     # The form lets every status through; the service decides and says why.
     assert form.is_valid()

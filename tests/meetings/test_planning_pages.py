@@ -300,6 +300,16 @@ def test_staff_edit_a_meeting_and_change_its_status(client, make_user):
     content = refused.content.decode()
     assert "Eine Sitzung kann nicht von „Eingeladen“ zu „Geplant“ wechseln." in content
     assert 'aria-describedby="id_status_error"' in content
+    # Not held before it began: refused in German next to the field, nothing changed.
+    refused = client.post(status_url, {"status": "held"})
+    assert refused.status_code == 400
+    assert "noch nicht begonnen" in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.INVITED
+    began = timezone.now() - datetime.timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start=began, end=began + datetime.timedelta(hours=2)
+    )
     assert client.post(status_url, {"status": "held"}).status_code == 302
     refused = client.post(status_url, {"status": "cancelled"})
     assert refused.status_code == 400

@@ -1,9 +1,11 @@
 """Data protection: the personal data export and anonymising a person."""
 
+import datetime
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aks.mail.models import MailKind, OutboxMessage
 from aks.mail.services import queue_mail
@@ -46,7 +48,14 @@ def world(make_user):
     MembershipFactory(person=person, body=body)
     other = PersonFactory(name="Max Beispiel")
     MembershipFactory(person=other, body=body)
-    meeting = MeetingFactory(body=body, visibility=Visibility.PUBLIC)
+    # Held a week ago: its minutes are approved below, which needs the meeting behind us.
+    held = timezone.now().replace(microsecond=0) - datetime.timedelta(days=7)
+    meeting = MeetingFactory(
+        body=body,
+        visibility=Visibility.PUBLIC,
+        start=held,
+        end=held + datetime.timedelta(hours=2),
+    )
     Attendance.objects.create(meeting=meeting, person=person, status=AttendanceStatus.ATTENDED)
 
     open_ballot = open_poll(

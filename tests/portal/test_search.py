@@ -19,6 +19,7 @@ from meetings.models import (
     MinuteEntry,
     Minutes,
     MinuteSection,
+    MinutesStatus,
 )
 from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, OrganisationFactory
@@ -57,8 +58,14 @@ def _meeting(body=None, **fields):
 
 
 def _entry(meeting, text, *, visibility=Visibility.PUBLIC, minutes_visibility=None):
+    # Published: these tests are about levels; drafts have fewer readers
+    # (tests/meetings/test_minutes_readers.py).
     minutes, _ = Minutes.objects.get_or_create(
-        meeting=meeting, defaults={"visibility": minutes_visibility or meeting.visibility}
+        meeting=meeting,
+        defaults={
+            "visibility": minutes_visibility or meeting.visibility,
+            "status": MinutesStatus.PUBLISHED,
+        },
     )
     return MinuteEntry.objects.create(
         minutes=minutes, section=MinuteSection.DISCUSSION, text=text, visibility=visibility

@@ -11,7 +11,11 @@ their own. Councillors read, they do not run meetings.
 
 Minutes carry their own level (copied from the meeting when they are started, and
 never more open than it); each entry has its own level inside them, and an agenda
-item named by an entry is named only to readers who see the item.
+item named by an entry is named only to readers who see the item. Within their level
+minutes are read by their state: drafts by the staff (and the body's chair and deputy,
+and the minute takers), circulated and approved ones also by the body's members (and
+the attendees), published ones by everyone. So an action on minutes the persona may
+not read answers 404, as for a level it does not see.
 
 Every write answers anonymous visitors with the login page, whatever the object.
 """
@@ -26,9 +30,11 @@ from bodies.access import Visibility
 
 from .matrix import (
     FORBIDDEN,
+    HIDDEN,
     LEVELS,
     LOGIN,
     OK,
+    PERSONAS,
     STAFF,
     Case,
     World,
@@ -382,6 +388,51 @@ register(
 
 # --- minutes ----------------------------------------------------------------------------
 
+# Who of the world's personas reads minutes in each state, within the level: they
+# chair nothing and attended nothing; the body member is an active member.
+_SHARED = STAFF | {"body_member"}
+MINUTES_READERS = {
+    "draft": STAFF,
+    "circulated": _SHARED,
+    "approved": _SHARED,
+    "published": frozenset(PERSONAS),
+}
+
+
+def reads_minutes(persona: str, level, status: str, also: frozenset = frozenset()) -> bool:
+    return sees(persona, level) and (persona in MINUTES_READERS[status] or persona in also)
+
+
+def minutes_act(allowed, status: str = "draft", also: frozenset = frozenset()):
+    """An action on minutes: anonymous → log in; minutes the persona does not read
+    (level or state) → 404; read but not theirs to take → 403; otherwise through."""
+    allowed = frozenset(allowed)
+
+    def expect(persona, level, world):
+        if persona == "anonymous":
+            return LOGIN
+        if not reads_minutes(persona, level, status, also):
+            return HIDDEN
+        return OK if persona in allowed else FORBIDDEN
+
+    return expect
+
+
+def _shown_in_state(level, status: str, marker):
+    """A per-reader check: ``marker`` is on the page exactly for the personas who read
+    minutes at ``level`` in ``status`` (the level table alone cannot say it)."""
+
+    def check(persona, world, text):
+        shown = marker(world) in text
+        expected = reads_minutes(persona, level, status)
+        if shown and not expected:
+            return [f"LEAK of {status} minutes at {level}"]
+        if expected and not shown:
+            return [f"{status} minutes at {level} missing"]
+        return []
+
+    return check
+
 
 def _minutes(world, level, kind="minutes", *, status="draft", meeting_level=None):
     """Minutes at ``level`` of a past meeting (at ``meeting_level``, else ``level``),
@@ -401,10 +452,12 @@ def _minutes(world, level, kind="minutes", *, status="draft", meeting_level=None
             text=f"Beitrag {w.marker(kind, lv)}",
             visibility=lv,
         )
-        if status in ("circulated", "approved"):
+        if status in ("circulated", "approved", "published"):
             services.circulate_minutes(minutes=minutes)
-        if status == "approved":
+        if status in ("approved", "published"):
             services.approve_minutes(minutes=minutes, chair=w.users["superuser"])
+        if status == "published":
+            services.publish_minutes(minutes=minutes)
         return minutes
 
     return world.get(kind, level, build)
@@ -447,7 +500,10 @@ def _public_minutes_with_entries(world, level):
                 agenda_item=item,
                 visibility=PUBLIC,
             )
-        return minutes
+        # Published: every reader the entries' levels allow reads them.
+        services.circulate_minutes(minutes=minutes)
+        services.approve_minutes(minutes=minutes, chair=w.users["superuser"])
+        return services.publish_minutes(minutes=minutes)
 
     return {"pk": world.get("entries", None, build).meeting_id}
 
@@ -490,18 +546,21 @@ GRANT_LEVELS = ("granted", "not_granted")
 
 
 def _grant_writes(persona, level, world):
-    """The grant writes these minutes, and no others; it approves nothing."""
+    """The grant reads and writes these draft minutes, and no others; it approves
+    nothing. Nobody else but the staff reads the drafts."""
     if persona == "anonymous":
         return LOGIN
     if persona in STAFF or (persona == "association_member" and level == "granted"):
         return OK
-    return FORBIDDEN
+    return HIDDEN
 
 
 def _grant_approves(persona, level, world):
     if persona == "anonymous":
         return LOGIN
-    return OK if persona in STAFF else FORBIDDEN
+    if persona in STAFF:
+        return OK
+    return FORBIDDEN if persona == "association_member" and level == "granted" else HIDDEN
 
 
 def _taker_meeting(world, level):
@@ -524,7 +583,8 @@ def _taker_minutes(world, level):
     return meeting
 
 
-# The minute taker starts and writes the minutes of their meeting, and runs nothing else.
+# The minute taker reads, starts and writes the minutes of their meeting, and runs
+# nothing else.
 _TAKER = per_persona(
     {
         "anonymous": LOGIN,
@@ -538,22 +598,65 @@ _TAKER = per_persona(
 )
 
 
+# Their draft minutes: read and written by the minute taker, hidden from the others
+# who do not run the meeting.
+_TAKER_MINUTES = per_persona(
+    {
+        "anonymous": LOGIN,
+        "association_member": HIDDEN,
+        "body_member": OK,
+        "v_extern": OK,
+        "v_intern": OK,
+        "councillor": HIDDEN,
+        "superuser": OK,
+    }
+)
+
+
 register(
     # Minutes at the meeting's level; then minutes of their own level in a public
     # meeting (the minutes' level decides); then a meeting without minutes.
     Case("meetings:minutes", build=_minutes_kwargs()),
     # Minutes at their own level in a public meeting: everyone gets the meeting's minutes
-    # page, and it shows the minutes' entry only to those who see their level (hidden
-    # minutes look like none at all, so their existence is not told).
+    # page, and it shows the minutes' entry only to those who read them (hidden minutes
+    # look like none at all, so their existence is not told): by level once published,
+    # by level and state before.
     *(
         Case(
             "meetings:minutes",
-            build=_minutes_kwargs("ownlevel", meeting_level=PUBLIC),
+            build=_minutes_kwargs("ownlevel", meeting_level=PUBLIC, status="published"),
             levels=(level,),
             expect=always(OK),
             markers=lambda w, level=level: {level: [w.marker("ownlevel", level)]},
         )
         for level in LEVELS
+    ),
+    *(
+        Case(
+            "meetings:minutes",
+            build=_minutes_kwargs(f"own{status}", meeting_level=PUBLIC, status=status),
+            levels=(level,),
+            expect=always(OK),
+            extra={
+                "check": _shown_in_state(
+                    level, status, lambda w, s=status, lv=level: w.marker(f"own{s}", lv)
+                )
+            },
+        )
+        for level in LEVELS
+        for status in ("draft", "circulated", "approved")
+    ),
+    *(
+        Case(
+            "meetings:minutes_pdf",
+            build=_minutes_kwargs(f"own{status}", meeting_level=PUBLIC, status=status),
+            levels=(level,),
+            expect=lambda persona, lv, world, s=status: (
+                OK if reads_minutes(persona, lv, s) else HIDDEN
+            ),
+        )
+        for level in (PUBLIC, Visibility.MEMBERS)
+        for status in ("draft", "circulated", "published")
     ),
     Case("meetings:minutes", build=_pk("nominutes")),
     Case(
@@ -579,7 +682,7 @@ register(
     Case(
         "meetings:entry_add",
         build=_minutes_kwargs(),
-        expect=runs,
+        expect=minutes_act(STAFF),
         method="POST",
         data=lambda w, lv: {"section": "note", "text": "Nachtrag", "visibility": lv},
     ),
@@ -595,11 +698,16 @@ register(
         "meetings:entry_add",
         build=_taker_minutes,
         levels=(None,),
-        expect=_TAKER,
+        expect=_TAKER_MINUTES,
         method="POST",
         data={"section": "note", "text": "Nachtrag", "visibility": PUBLIC},
     ),
-    Case("meetings:minutes_circulate", build=_minutes_kwargs(), expect=runs, method="POST"),
+    Case(
+        "meetings:minutes_circulate",
+        build=_minutes_kwargs(),
+        expect=minutes_act(STAFF),
+        method="POST",
+    ),
     Case(
         "meetings:minutes_circulate",
         build=lambda w, lv: {"pk": _granted(w, lv).meeting_id},
@@ -610,14 +718,14 @@ register(
     Case(
         "meetings:minutes_approve",
         build=_minutes_kwargs("circulated", status="circulated"),
-        expect=runs,
+        expect=minutes_act(STAFF, "circulated"),
         method="POST",
         data=lambda w, lv: {"decision": _decision(w).pk},
     ),
     Case(
         "meetings:minutes_publish",
         build=_minutes_kwargs("approved", status="approved"),
-        expect=runs,
+        expect=minutes_act(STAFF, "approved"),
         method="POST",
     ),
     # A writer's grant is not an approver's.
@@ -628,11 +736,11 @@ register(
         expect=_grant_approves,
         method="POST",
     ),
-    Case("meetings:entry_edit", build=_entry_kwargs(), expect=runs),
+    Case("meetings:entry_edit", build=_entry_kwargs(), expect=minutes_act(STAFF)),
     Case(
         "meetings:entry_edit",
         build=_entry_kwargs(),
-        expect=runs,
+        expect=minutes_act(STAFF),
         method="POST",
         data={"text": "Geänderter Beitrag"},
     ),
@@ -640,7 +748,7 @@ register(
     Case(
         "meetings:entry_edit",
         build=lambda w, lv: {"pk": _inner(w, lv)},
-        expect=runs,
+        expect=minutes_act(STAFF),
     ),
     Case(
         "meetings:entry_edit",
@@ -651,12 +759,12 @@ register(
     Case(
         "meetings:entry_correct",
         build=_entry_kwargs("approved", status="approved"),
-        expect=runs,
+        expect=minutes_act(STAFF, "approved"),
     ),
     Case(
         "meetings:entry_correct",
         build=_entry_kwargs("approved", status="approved"),
-        expect=runs,
+        expect=minutes_act(STAFF, "approved"),
         method="POST",
         data={"text": "Berichtigung"},
     ),

@@ -782,19 +782,22 @@ def _pdf_meeting(world, level):
 
 def _with_minutes(world, level):
     from meetings import services
+    from tests.meetings.factories import publish
 
     def build(w, lv):
         meeting = _pdf_meeting(w, lv)
-        return services.minutes_for(meeting)
+        # Published: the level decides (drafts: cases_meetings.py, by state).
+        return publish(services.minutes_for(meeting))
 
     world.get("pdfminutes", level, build)
     return {"pk": _pdf_meeting(world, level).pk}
 
 
 def _pdf_contents(world, level):
-    """The public meeting with items and minute entries at every level."""
+    """The public meeting with items and minute entries at every level (published)."""
     from meetings import services
     from meetings.models import MinuteSection
+    from tests.meetings.factories import publish
 
     meeting = _pdf_meeting(world, PUBLIC)
 
@@ -808,7 +811,7 @@ def _pdf_contents(world, level):
                 text=f"Eintrag {w.marker('pdfentry', entry_level)}",
                 visibility=entry_level,
             )
-        return minutes
+        return publish(minutes)
 
     world.get("pdfcontents", None, build)
     return {"pk": meeting.pk}
@@ -826,6 +829,7 @@ def _recommendations_series(world, level):
     """A series at ``level``; the public one has recommendations at every level."""
     from meetings import services
     from meetings.models import MinuteSection, RecommendationLevel
+    from tests.meetings.factories import publish
     from tests.meetings.factories_events import EventFactory
 
     series = _series(world, level)
@@ -845,6 +849,7 @@ def _recommendations_series(world, level):
                     text=f"Empfehlung {w.marker('recommendation', entry_level)}",
                     visibility=entry_level,
                 )
+            publish(minutes)
 
         world.get("recommendations", None, build)
     return {"pk": series.pk}

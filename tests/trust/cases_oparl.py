@@ -98,16 +98,35 @@ def _agenda_item(world: World, level):
 
 
 def _minutes(world: World, level):
-    """Minutes at ``level`` of the meeting at ``level``."""
+    """Published minutes at ``level`` of the meeting at ``level``."""
     from meetings import services
+    from tests.meetings.factories import publish
 
     def make(w, lv):
         minutes = services.minutes_for(_meeting(w, lv))
         minutes.visibility = lv
         minutes.save(update_fields=["visibility"])
-        return minutes
+        return publish(minutes)
 
     return world.get("minutes", level, make)
+
+
+def _draft_minutes(world: World, level):
+    """Public draft minutes of a public meeting of their own: OParl has no word of them."""
+    from meetings import services
+    from tests.meetings.factories import MeetingFactory
+
+    def make(w, lv):
+        start = timezone.now() - datetime.timedelta(days=3)
+        meeting = MeetingFactory(
+            body=w.body,
+            title=f"Sitzung {w.marker('draftminutes', lv)}",
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+        )
+        return services.minutes_for(meeting)
+
+    return world.get("draftminutes", level, make)
 
 
 def _paper(world: World, level):
@@ -276,6 +295,13 @@ register(
         "oparl:file_minutes",
         build=lambda w, lv: {"pk": _minutes(w, lv).meeting_id},
         expect=public_only,
+        extra=public_view,
+    ),
+    Case(
+        "oparl:file_minutes",
+        build=lambda w, lv: {"pk": _draft_minutes(w, lv).meeting_id},
+        levels=(PUBLIC,),
+        expect=always(HIDDEN),
         extra=public_view,
     ),
     _one("oparl:location_space", _space),

@@ -117,11 +117,14 @@ def _markers(kind: str, build):
 
 def _search_world(world: World) -> dict[str, list[str]]:
     from meetings import services as meeting_services
-    from meetings.models import AgendaItem, GuidingQuestion, MinuteSection
+    from meetings.models import AgendaItem, GuidingQuestion, MinuteEntry, MinuteSection
+    from tests.meetings.factories import publish
     from tests.spaces.factories import SpaceFactory
 
     host = _public_meeting(world)
-    minutes = world.get("minutes", None, lambda w, lv: meeting_services.minutes_for(host))
+    # Published minutes (drafts have fewer readers: cases_meetings.py); their entries
+    # are written straight, as published minutes take no new entries through the service.
+    minutes = world.get("minutes", None, lambda w, lv: publish(meeting_services.minutes_for(host)))
     organisation = world.get("organisation", None, lambda w, lv: OrganisationFactory())
     builders = {
         "body": lambda w, lv: _body(w, lv),
@@ -132,11 +135,12 @@ def _search_world(world: World) -> dict[str, list[str]]:
             visibility=lv,
             position=LEVELS.index(lv) + 1,
         ),
-        "entry": lambda w, lv: meeting_services.add_entry(
+        "entry": lambda w, lv: MinuteEntry.objects.create(
             minutes=minutes,
             section=MinuteSection.DISCUSSION,
             text=f"Beitrag {w.marker('entry', lv)} {QUERY}",
             visibility=lv,
+            position=LEVELS.index(lv),
         ),
         "question": lambda w, lv: GuidingQuestion.objects.create(
             meeting=host,
