@@ -10,7 +10,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from aks.demo import story_day, story_year
+from aks.accounts.models import User
+from aks.demo import DEMO_DOMAIN, story_day, story_year
 from bodies.access import Visibility
 from bodies.models import Body, Organisation, Person
 from bodies.services import record_decision
@@ -38,6 +39,7 @@ from .services import (
     generate_meetings,
     import_minutes,
     minutes_for,
+    publish_minutes,
     set_series_participants,
 )
 
@@ -163,6 +165,7 @@ def _ag1() -> None:
     )
     if created:
         import_minutes(meeting=meeting, content=AG1_FILE.read_text(encoding="utf-8"))
+        minutes = minutes_for(meeting)
         add_agenda_item(meeting=meeting, title="Begrüßung und Leitfragen")
         add_agenda_item(meeting=meeting, title="Ressourcen der Partner")
         add_agenda_item(
@@ -170,6 +173,11 @@ def _ag1() -> None:
             title=f"Haushaltslage der BIM für {story_year(2027)} (verwaltungsintern)",
             visibility=Visibility.ADMIN_INTERNAL,
         )
+        # Circulated, approved by the working group's chair and published: the public reads it.
+        chair = User.objects.get(email=f"v-intern@{DEMO_DOMAIN}")
+        circulate_minutes(minutes=minutes)
+        approve_minutes(minutes=minutes, chair=chair)
+        publish_minutes(minutes=minutes)
 
 
 def _assemblies() -> None:

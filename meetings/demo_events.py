@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from aks.demo import STORY_WEEK, story_day
+from aks.accounts.models import User
+from aks.demo import DEMO_DOMAIN, STORY_WEEK, story_day
 from bodies.access import Visibility
 from bodies.models import Body, Organisation
 
@@ -45,7 +46,14 @@ from .models import (
     TopicVote,
 )
 from .room import record_commitment
-from .services import add_agenda_item, add_entry, minutes_for
+from .services import (
+    add_agenda_item,
+    add_entry,
+    approve_minutes,
+    circulate_minutes,
+    minutes_for,
+    publish_minutes,
+)
 from .surveys import create_survey
 
 SERIES_TITLE = "Wandel. Machen. Vor Ort."
@@ -267,6 +275,13 @@ def seed_events() -> dict[str, int]:
                     level=level,
                     text=text,
                 )
+            # The documentation of a past event is public once the staff have published it.
+            if minutes.entries.exists():
+                circulate_minutes(minutes=minutes)
+                approve_minutes(
+                    minutes=minutes, chair=User.objects.get(email=f"v-extern@{DEMO_DOMAIN}")
+                )
+                publish_minutes(minutes=minutes)
         _slides(meeting)
         # The registrants' data of past events is deleted; the counts stay.
         RegistrationCount.objects.get_or_create(
