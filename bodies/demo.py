@@ -171,6 +171,10 @@ BODIES = [
     ),
 ]
 
+# The bodies whose polls and members the AKS staff manage (not the Kernkreis and its
+# teams: they belong to an independent citizens' platform).
+RUN_BY_AKS_TEAM = {"steuerungsrunde", "verwaltungsinterne-steuerungsrunde", "aks-team", "traegerverein"}
+
 TERM_START = datetime.date(2026, 3, 1)
 TERM_END = datetime.date(2027, 2, 28)
 LONG_AGO = datetime.date(2024, 1, 1)
@@ -512,6 +516,7 @@ def seed_bodies() -> dict[str, int]:
                 "voting_unit": unit,
                 "visibility": visibility,
                 "description": description,
+                "run_by_aks_team": slug in RUN_BY_AKS_TEAM,
             },
         )
 

@@ -65,19 +65,23 @@ def test_a_poll_in_a_hidden_body_is_hidden_whatever_its_own_level(client, person
 
 
 @pytest.mark.parametrize(
-    ("name", "allowed"),
+    ("name", "on_team_body", "elsewhere"),
     [
-        ("anonymous", False),
-        ("association_member", False),
-        ("body_member", False),
-        ("v_extern", True),
-        ("v_intern", True),
-        ("councillor", False),
-        ("superuser", True),
+        ("anonymous", False, False),
+        ("association_member", False, False),
+        ("body_member", False, False),
+        ("v_extern", True, False),
+        ("v_intern", True, False),
+        ("councillor", False, False),
+        ("superuser", True, True),
     ],
 )
-def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allowed):
-    body = BodyFactory()
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
+def test_only_chairs_and_staff_of_team_bodies_open_and_close_polls(
+    client, persona, name, on_team_body, elsewhere, run_by_aks_team
+):
+    allowed = on_team_body if run_by_aks_team else elsewhere
+    body = BodyFactory(run_by_aks_team=run_by_aks_team)
     poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
     user = persona(name, body=body)
     _login(client, user)
@@ -95,14 +99,35 @@ def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allow
         assert create.status_code == (200 if allowed else 403)
 
 
-def test_the_chair_of_the_body_may_run_its_polls(client, make_user, member_of):
-    body = BodyFactory()
+@pytest.mark.parametrize("role", ["chair", "deputy", "organizer"])
+def test_the_chair_deputy_and_organisers_of_the_body_may_run_its_polls(
+    client, make_user, member_of, role
+):
+    body = BodyFactory(run_by_aks_team=False)
     chair = make_user()
-    member_of(chair, body, role="chair")
+    member_of(chair, body, role=role)
     poll = create_poll(body=body, title="Antrag")
     client.force_login(chair)
     client.post(reverse("bodies:poll_open", args=[poll.pk]))
     assert Poll.objects.get(pk=poll.pk).status == PollStatus.OPEN
+
+
+@pytest.mark.parametrize("role", [roles.V_EXTERN, roles.V_INTERN])
+def test_staff_who_are_ordinary_members_of_a_body_the_team_does_not_run_see_no_chair_controls(
+    client, make_user, member_of, role
+):
+    body = BodyFactory(run_by_aks_team=False)
+    staff = make_user(role)
+    member_of(staff, body)
+    poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
+    client.force_login(staff)
+    content = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert 'id="chair-heading"' not in content
+    assert reverse("bodies:poll_open", args=[poll.pk]) not in content
+    polls = client.get(reverse("bodies:polls", args=[body.slug])).content.decode()
+    assert reverse("bodies:poll_create", args=[body.slug]) not in polls
+    assert client.post(reverse("bodies:poll_open", args=[poll.pk])).status_code == 403
+    assert Poll.objects.get(pk=poll.pk).status == PollStatus.DRAFT
 
 
 def test_a_member_votes_with_a_plain_form_and_sees_the_vote_confirmed(client, make_user, member_of):
@@ -170,7 +195,7 @@ def test_a_second_delegate_is_told_on_the_page_that_the_group_has_voted(
 
 
 def test_closing_in_the_browser_shows_the_result_and_the_decision(client, make_user, member_of):
-    body = BodyFactory(short_name="SR")
+    body = BodyFactory(short_name="SR", run_by_aks_team=True)
     staff = make_user(roles.V_INTERN)
     voter = make_user()
     member_of(voter, body, side="civil_society")
@@ -194,7 +219,7 @@ def test_the_chair_enters_counts_from_the_room_and_bad_counts_change_nothing(cli
     staff = make_user(roles.V_EXTERN)
     poll = open_poll(
         poll=create_poll(
-            body=BodyFactory(),
+            body=BodyFactory(run_by_aks_team=True),
             title="Offene Versammlung",
             counting="analog",
             visibility=Visibility.PUBLIC,
@@ -232,7 +257,7 @@ def test_the_chair_enters_counts_from_the_room_and_bad_counts_change_nothing(cli
 
 
 def test_creating_a_poll_in_the_browser_makes_a_draft(client, make_user):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     page = client.get(reverse("bodies:poll_create", args=[body.slug]))
     assert_valid_html(page)
