@@ -173,7 +173,12 @@ BODIES = [
 
 # The bodies whose polls and members the AKS staff manage (not the Kernkreis and its
 # teams: they belong to an independent citizens' platform).
-RUN_BY_AKS_TEAM = {"steuerungsrunde", "verwaltungsinterne-steuerungsrunde", "aks-team", "traegerverein"}
+RUN_BY_AKS_TEAM = {
+    "steuerungsrunde",
+    "verwaltungsinterne-steuerungsrunde",
+    "aks-team",
+    "traegerverein",
+}
 
 TERM_START = datetime.date(2026, 3, 1)
 TERM_END = datetime.date(2027, 2, 28)

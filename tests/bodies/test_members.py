@@ -502,7 +502,9 @@ def test_a_term_ended_in_the_past_moves_to_the_former_members(client, make_user)
 @pytest.mark.django_db
 def test_it_confirms_the_end_of_a_term_in_german(client, make_user):
     """Needs the German catalogue of this issue."""
-    membership = MembershipFactory(person=PersonFactory(name="Jonas Peschke"), body__run_by_aks_team=True)
+    membership = MembershipFactory(
+        person=PersonFactory(name="Jonas Peschke"), body__run_by_aks_team=True
+    )
     client.force_login(make_user(roles.V_EXTERN))
     response = client.post(
         _end_url(membership), {f"end-{membership.pk}-end": "2026-11-30"}, follow=True
@@ -536,7 +538,9 @@ def test_a_bad_end_gets_a_german_message_and_changes_nothing(client, make_user, 
 
 @pytest.mark.django_db
 def test_a_term_that_has_already_ended_cannot_be_ended_again(client, make_user):
-    membership = MembershipFactory(start=datetime.date(2024, 1, 1), end=datetime.date(2025, 1, 1), body__run_by_aks_team=True)
+    membership = MembershipFactory(
+        start=datetime.date(2024, 1, 1), end=datetime.date(2025, 1, 1), body__run_by_aks_team=True
+    )
     client.force_login(make_user(roles.V_INTERN))
     response = client.post(_end_url(membership), {f"end-{membership.pk}-end": "2024-06-01"})
     assert response.status_code == 200

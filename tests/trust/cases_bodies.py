@@ -32,8 +32,8 @@ from .matrix import (
     REFUSED,
     STAFF,
     Case,
-    act,
     World,
+    act,
     register,
     runs,
     sees,
@@ -88,9 +88,7 @@ def _body(world: World, level, *, team: bool = True):
         kind,
         level,
         lambda w, lv: w.join(
-            BodyFactory(
-                name=f"Gremium {w.marker(kind, lv)}", visibility=lv, run_by_aks_team=team
-            )
+            BodyFactory(name=f"Gremium {w.marker(kind, lv)}", visibility=lv, run_by_aks_team=team)
         ),
     )
 
