@@ -842,9 +842,10 @@ def seed_votes() -> dict[str, int]:
     )
     if new:
         poll = open_poll(poll=poll)
-        counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 71), ("no", 6))}
-        counts[poll.options.get(meaning="abstain").pk] = 7
-        enter_analog_counts(poll=poll, counts=counts, valid=84, invalid=2)
+        # No more hands than the association's members on the roll.
+        counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 2), ("no", 0))}
+        counts[poll.options.get(meaning="abstain").pk] = 1
+        enter_analog_counts(poll=poll, counts=counts, valid=3, invalid=0)
         close_poll(poll=poll, decided_on=DEMO_POLL_DATE + datetime.timedelta(days=10))
 
     poll, new = _demo_poll(

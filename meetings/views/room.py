@@ -135,7 +135,7 @@ def room_close_poll(request, pk, poll):
         messages.success(
             request,
             _("“%(title)s” is closed: %(result)s")
-            % {"title": poll.title, "result": poll.result_text},
+            % {"title": poll.title, "result": poll_services.explain_result(poll)},
         )
     return redirect("meetings:room", pk=meeting.pk)
 
