@@ -1,4 +1,5 @@
-"""Member management: the chair (and AKS staff) add members and end terms."""
+"""Member management: the chair, deputy and organisers (and AKS staff on the bodies their
+team runs) add members and end terms."""
 
 import datetime
 

@@ -352,6 +352,23 @@ def test_the_room_refuses_more_ballots_than_voters_on_the_roll_and_changes_nothi
     assert list(poll.options.values_list("analog_count", flat=True)) == [None, None, None]
 
 
+def test_staff_get_no_counts_form_in_the_room_of_a_body_the_team_does_not_run(
+    client, make_user, assembly
+):
+    from aks.accounts import roles
+
+    poll = _analog_poll(assembly, voters=3)
+    client.force_login(make_user(roles.V_EXTERN))
+    assert not assembly.body.run_by_aks_team
+    page = client.get(reverse("meetings:room", args=[assembly.pk]))
+    assert page.status_code == 200
+    assert reverse("meetings:room_counts", args=[assembly.pk, poll.pk]) not in page.content.decode()
+    assembly.body.run_by_aks_team = True
+    assembly.body.save()
+    page = client.get(reverse("meetings:room", args=[assembly.pk]))
+    assert reverse("meetings:room_counts", args=[assembly.pk, poll.pk]) in page.content.decode()
+
+
 def test_the_room_only_counts_polls_on_its_own_agenda(client, make_user, assembly):
     from aks.accounts import roles
 
