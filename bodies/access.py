@@ -300,6 +300,27 @@ def leads_body(user, body_id: int) -> bool:
     )
 
 
+def manages_body(user, body) -> bool:
+    """The user manages the body's polls and members: its chair, deputy or an organiser
+    in a running term, or AKS staff on a body the AKS team runs (on no other: the staff
+    are ordinary members of the circles they do not run)."""
+    from .models import Membership, MembershipRole
+
+    if not is_active_user(user):
+        return False
+    if body.run_by_aks_team and is_staff(user):
+        return True
+    return (
+        Membership.objects.active()
+        .filter(
+            person__user=user,
+            body_id=body.pk,
+            role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY, MembershipRole.ORGANIZER],
+        )
+        .exists()
+    )
+
+
 Rule = Callable[[object, object], bool]
 RULES: dict[str, Rule] = {}
 

@@ -46,8 +46,16 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(GuardedModelAdmin):
-    list_display = ["name", "short_name", "kind", "voting_unit", "visibility", "parent"]
-    list_filter = ["kind", "voting_unit", "visibility", "minutes_approval"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "voting_unit",
+        "visibility",
+        "run_by_aks_team",
+        "parent",
+    ]
+    list_filter = ["kind", "voting_unit", "visibility", "run_by_aks_team", "minutes_approval"]
     search_fields = ["name", "short_name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]

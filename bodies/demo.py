@@ -176,6 +176,15 @@ BODIES = [
     ),
 ]
 
+# The bodies whose polls and members the AKS staff manage (not the Kernkreis and its
+# teams: they belong to an independent citizens' platform).
+RUN_BY_AKS_TEAM = {
+    "steuerungsrunde",
+    "verwaltungsinterne-steuerungsrunde",
+    "aks-team",
+    "traegerverein",
+}
+
 TERM_START = datetime.date(2026, 3, 1)
 TERM_END = datetime.date(2027, 2, 28)
 LONG_AGO = datetime.date(2024, 1, 1)
@@ -519,6 +528,7 @@ def seed_bodies() -> dict[str, int]:
                 "voting_unit": unit,
                 "visibility": visibility,
                 "description": description,
+                "run_by_aks_team": slug in RUN_BY_AKS_TEAM,
             },
         )
 
@@ -839,9 +849,10 @@ def seed_votes() -> dict[str, int]:
     )
     if new:
         poll = open_poll(poll=poll)
-        counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 71), ("no", 6))}
-        counts[poll.options.get(meaning="abstain").pk] = 7
-        enter_analog_counts(poll=poll, counts=counts, valid=84, invalid=2)
+        # No more hands than the association's members on the roll.
+        counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 2), ("no", 0))}
+        counts[poll.options.get(meaning="abstain").pk] = 1
+        enter_analog_counts(poll=poll, counts=counts, valid=3, invalid=0)
         close_poll(poll=poll, decided_on=story_day(DEMO_POLL_DATE) + datetime.timedelta(days=10))
 
     poll, new = _demo_poll(

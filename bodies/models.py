@@ -137,6 +137,13 @@ class Body(models.Model):
         choices=MinutesApproval.choices,
         default=MinutesApproval.EITHER,
     )
+    # The AKS staff manage the polls and members of the bodies their team runs, and of
+    # no other: a citizens' platform's own circles are managed by their own chairs.
+    run_by_aks_team = models.BooleanField(
+        _("run by the AKS team"),
+        default=False,
+        help_text=_("The AKS staff manage this body's polls and members."),
+    )
 
     # OParl publishes when each object was created and last changed.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -1,4 +1,4 @@
-from .access import can_view, is_staff, leads_body, rule
+from .access import can_view, is_staff, leads_body, manages_body, rule
 
 
 @rule("bodies.view_body")
@@ -8,13 +8,14 @@ def view_body(user, body):
 
 @rule("bodies.change_body")
 def change_body(user, body):
-    return can_view(user, body) and (is_staff(user) or leads_body(user, body.pk))
+    """Manage the members: see :func:`bodies.access.manages_body`."""
+    return can_view(user, body) and manages_body(user, body)
 
 
 @rule("bodies.add_poll")
 def add_poll(user, body):
-    """Chairs prepare their body's polls; AKS staff prepare them for the bodies they serve."""
-    return can_view(user, body) and (is_staff(user) or leads_body(user, body.pk))
+    """Chairs prepare their body's polls; AKS staff prepare them for the bodies they run."""
+    return can_view(user, body) and manages_body(user, body)
 
 
 @rule("bodies.view_poll")
@@ -25,7 +26,7 @@ def view_poll(user, poll):
 @rule("bodies.manage_poll")
 def manage_poll(user, poll):
     """Open, count in the room, close, cancel."""
-    return can_view(user, poll) and (is_staff(user) or leads_body(user, poll.body_id))
+    return can_view(user, poll) and manages_body(user, poll.body)
 
 
 @rule("bodies.view_decision")

@@ -7,6 +7,7 @@ from .models import (
     Body,
     Contribution,
     ContributionKind,
+    Counting,
     Decision,
     Entitlement,
     Membership,
@@ -111,8 +112,13 @@ def body_polls(body: Body, user):
     )
 
 
-def poll_turnout(poll: Poll) -> int:
-    """How many have voted so far (people or member groups)."""
+def poll_turnout(poll: Poll) -> int | None:
+    """How many have voted so far (people or member groups); in a poll counted in the
+    room, the ballots counted there (``None`` until the chair enters them)."""
+    if poll.counting == Counting.ANALOG:
+        if poll.valid_ballots is None:
+            return None
+        return poll.valid_ballots + (poll.invalid_ballots or 0)
     if poll.secret:
         return Participation.objects.filter(poll=poll).count()
     return Vote.objects.filter(poll=poll).count()

@@ -334,7 +334,11 @@ def has_voted(*, poll: Poll, entitlement: Entitlement) -> bool:
 def enter_analog_counts(
     *, poll: Poll, counts: dict[int, int], valid: int, invalid: int = 0
 ) -> Poll:
-    """The chair's counts from the room: per option, plus valid and invalid ballots."""
+    """The chair's counts from the room: per option, plus valid and invalid ballots.
+
+    No more ballots than voters on the roll frozen when the poll opened (the result
+    must never exceed those entitled to vote).
+    """
     poll = _locked(poll)
     _ensure(poll.counting == Counting.ANALOG, _("This poll is counted electronically."))
     _ensure(poll.status == PollStatus.OPEN, _("Counts can be entered while the poll is open."))
@@ -343,6 +347,15 @@ def enter_analog_counts(
     _ensure(
         all(n >= 0 for n in counts.values()) and valid >= 0 and invalid >= 0,
         _("Counts cannot be negative."),
+    )
+    entitled = poll.entitlements.count()
+    _ensure(
+        valid + invalid <= entitled,
+        _(
+            "Valid and invalid ballots (%(total)s together) cannot be more than the "
+            "%(entitled)s entitled to vote."
+        )
+        % {"total": valid + invalid, "entitled": entitled},
     )
     if poll.max_choices == 1:
         _ensure(
@@ -419,13 +432,12 @@ def close_poll(*, poll: Poll, decided_on: datetime.date | None = None) -> Poll:
 
     decided_on = decided_on or timezone.localdate()
     if poll.adopted and poll.kind != PollKind.APPROVAL:
-        text = poll.motion
-        if poll.kind == PollKind.ELECTION:
-            text = (text + "\n\n" if text else "") + poll.result_text
+        # The decision keeps the motion, the body's own words; who was elected is read
+        # from the poll's stored result and put in words in the reader's language.
         record_decision(
             body=poll.body,
             title=poll.title,
-            text=text,
+            text=poll.motion,
             decided_on=decided_on,
             visibility=poll.visibility,
             poll=poll,

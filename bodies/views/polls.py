@@ -12,7 +12,7 @@ from ..access import get_visible_or_404
 from ..filters import DecisionFilter
 from ..forms import AnalogCountsForm, PollForm, VoteForm
 from ..history import history_rows, may_see_history
-from ..models import Body, Decision, Poll, PollStatus
+from ..models import Body, Decision, Poll, PollKind, PollStatus
 from ..selectors import body_polls as select_body_polls
 from ..selectors import decision_register, poll_turnout, sub_bodies, voter_state
 
@@ -87,9 +87,13 @@ def _poll_context(request, poll: Poll, vote_form=None) -> dict:
         "poll": poll,
         "options": options,
         "state": state,
+        "own_choices": [o for o in options if o.pk in state["own_choices"]],
         "turnout": poll_turnout(poll),
         "entitled": poll.entitlements.count(),
         "can_manage": can_manage,
+        "elects_into_visible": bool(
+            poll.elects_into_id and request.user.has_perm("bodies.view_body", poll.elects_into)
+        ),
         "decision": Decision.objects.filter(poll=poll).visible_to(request.user).first(),
     }
     may_vote = (
@@ -159,6 +163,7 @@ def poll_vote(request, pk):
                 return redirect(poll)
             context = _poll_context(request, poll)
             context["just_voted"] = True
+            context["turnout_oob"] = True
             return render(request, template, context)
     status = 400 if not request.htmx else 200
     return render(request, template, _poll_context(request, poll, vote_form=form), status=status)
@@ -229,14 +234,18 @@ def decision_detail(request, pk):
     decision = get_visible_or_404(
         Decision.objects.select_related("body", "poll"), request.user, pk=pk
     )
+    poll = decision.poll
+    poll_visible = poll is not None and request.user.has_perm("bodies.view_poll", poll)
+    # Whom an election chose is part of the decision itself, shown to all its readers;
+    # a motion's counts are the poll's, shown (and linked) to the poll's readers.
+    shows_result = poll_visible or (poll is not None and poll.kind == PollKind.ELECTION)
     return render(
         request,
         "bodies/decision_detail.html",
         {
             "decision": decision,
-            "poll_result": services.explain_result(decision.poll)
-            if decision.poll_id and request.user.has_perm("bodies.view_poll", decision.poll)
-            else "",
+            "poll_result": services.explain_result(poll) if shows_result else "",
+            "poll_visible": poll_visible,
             "history": history_rows(decision) if may_see_history(request.user) else None,
         },
     )

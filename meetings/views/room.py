@@ -42,7 +42,16 @@ def _counts_form(poll: Poll, data=None) -> AnalogCountsForm:
 
 
 def _room_context(request, meeting, *, form=None, counts_forms=None) -> dict:
-    polls = services.room_polls(meeting, request.user)
+    # Only the polls the reader counts: a staff member in the room of a body the AKS team
+    # does not run gets no counts form for it. One check per body, not per poll: the
+    # polls are already the visible ones, so the answer depends on the body alone.
+    managed: dict[int, bool] = {}
+    polls = []
+    for poll in services.room_polls(meeting, request.user):
+        if poll.body_id not in managed:
+            managed[poll.body_id] = request.user.has_perm("bodies.manage_poll", poll)
+        if managed[poll.body_id]:
+            polls.append(poll)
     counts_forms = counts_forms or {}
     for poll in polls:
         poll.counts_form = counts_forms.get(poll.pk) or _counts_form(poll)
@@ -135,7 +144,7 @@ def room_close_poll(request, pk, poll):
         messages.success(
             request,
             _("“%(title)s” is closed: %(result)s")
-            % {"title": poll.title, "result": poll.result_text},
+            % {"title": poll.title, "result": poll_services.explain_result(poll)},
         )
     return redirect("meetings:room", pk=meeting.pk)
 

@@ -143,25 +143,82 @@ def test_an_inactive_account_sees_nothing_not_even_public(make_user):
     assert not Body.objects.visible_to(user).exists()
 
 
+# persona -> (manages a body the AKS team runs, manages one it does not run)
+MANAGES = {
+    "anonymous": (False, False),
+    "association_member": (False, False),
+    "body_member": (False, False),
+    "v_extern": (True, False),
+    "v_intern": (True, False),
+    "councillor": (False, False),
+    "superuser": (True, True),
+}
+MANAGE_PERMS = ["bodies.change_body", "bodies.add_poll", "bodies.manage_poll"]
+
+
+def _target(perm, body):
+    if perm == "bodies.manage_poll":
+        from bodies.services import create_poll
+
+        return create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
+    return body
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "may_change"),
-    [
-        ("anonymous", False),
-        ("association_member", False),
-        ("body_member", False),
-        ("v_extern", True),
-        ("v_intern", True),
-        ("councillor", False),
-        ("superuser", True),
-    ],
-)
-def test_change_body_is_for_staff_and_superusers(persona, name, may_change):
+@pytest.mark.parametrize("perm", MANAGE_PERMS)
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
+@pytest.mark.parametrize("name", PERSONAS)
+def test_staff_manage_only_the_bodies_the_aks_team_runs(persona, name, run_by_aks_team, perm):
     from django.contrib.auth.models import AnonymousUser
 
-    body = BodyFactory(visibility=Visibility.TEAM)
+    body = BodyFactory(visibility=Visibility.TEAM, run_by_aks_team=run_by_aks_team)
     user = persona(name, body=body) or AnonymousUser()
-    assert user.has_perm("bodies.change_body", body) is may_change
+    expected = MANAGES[name][0 if run_by_aks_team else 1]
+    assert user.has_perm(perm, _target(perm, body)) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("perm", MANAGE_PERMS)
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("chair", True),
+        ("deputy", True),
+        ("organizer", True),
+        ("member", False),
+        ("key_person", False),
+        ("guest", False),
+    ],
+)
+def test_the_chair_deputy_and_organisers_manage_their_body(
+    make_user, member_of, role, expected, run_by_aks_team, perm
+):
+    user = make_user()
+    body = BodyFactory(visibility=Visibility.PUBLIC, run_by_aks_team=run_by_aks_team)
+    member_of(user, body, role=role)
+    assert user.has_perm(perm, _target(perm, body)) is expected
+    assert not user.has_perm(perm, _target(perm, BodyFactory(run_by_aks_team=run_by_aks_team)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [roles.V_EXTERN, roles.V_INTERN])
+def test_staff_who_are_ordinary_members_of_a_body_the_team_does_not_run_manage_nothing(
+    make_user, member_of, role
+):
+    user = make_user(role)
+    body = BodyFactory(visibility=Visibility.PUBLIC, run_by_aks_team=False)
+    member_of(user, body)
+    for perm in MANAGE_PERMS:
+        assert not user.has_perm(perm, _target(perm, body))
+
+
+@pytest.mark.django_db
+def test_a_former_organiser_manages_nothing(make_user, member_of):
+    user = make_user()
+    body = BodyFactory()
+    member_of(user, body, role="organizer", end=datetime.date.today() - datetime.timedelta(days=1))
+    assert not user.has_perm("bodies.change_body", body)
 
 
 @pytest.mark.django_db
@@ -176,5 +233,5 @@ def test_the_chair_may_change_their_body(make_user, member_of):
 @pytest.mark.django_db
 def test_staff_cannot_change_a_body_they_may_not_see(make_user):
     v_extern = make_user(roles.V_EXTERN)
-    body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL)
+    body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL, run_by_aks_team=True)
     assert not v_extern.has_perm("bodies.change_body", body)

@@ -42,7 +42,7 @@ def _change(obj, author, **fields):
 
 
 def _poll_with_changes(count: int, author) -> Poll:
-    body = BodyFactory(visibility=Visibility.PUBLIC)
+    body = BodyFactory(visibility=Visibility.PUBLIC, run_by_aks_team=True)
     poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
     for n in range(count):
         _change(Poll.objects.get(pk=poll.pk), author, motion=f"Fassung {n}")
@@ -129,7 +129,7 @@ def test_it_records_the_acting_user_through_the_middleware(client, make_user):
 
 
 def test_it_shows_membership_changes_to_staff_but_not_to_a_chair(client, make_user, member_of):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     MembershipFactory(body=body)
     chair = make_user()
     member_of(chair, body, role=MembershipRole.CHAIR)
@@ -218,7 +218,7 @@ def test_members_space_and_commitment_pages_cost_the_same_at_two_sizes(
     _login(client, make_user("v-extern"))
     bodies = []
     for count in (2, 12):
-        body = BodyFactory()
+        body = BodyFactory(run_by_aks_team=True)
         for _ in range(count):
             membership = MembershipFactory(body=body)
             _change(membership, make_user(), voting_right=False)

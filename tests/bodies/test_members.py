@@ -1,4 +1,5 @@
-"""Member management: the chair (and AKS staff) add members and end terms."""
+"""Member management: the chair, deputy and organisers (and AKS staff on the bodies their
+team runs) add members and end terms."""
 
 import datetime
 
@@ -36,7 +37,9 @@ SEES = {
     "superuser": set(Visibility.values),
 }
 # personas who manage the members of every body they see (chairs: below)
-MANAGERS = {"v_extern", "v_intern", "superuser"}
+MANAGERS = {"superuser"}
+# personas who manage the members of the bodies the AKS team runs, and of no other
+AKS_STAFF = {"v_extern", "v_intern"}
 
 TODAY = datetime.date.today()
 
@@ -85,30 +88,38 @@ def _end_url(membership):
 # --- who may manage members ---------------------------------------------------------
 
 
+def _manages(name, run_by_aks_team):
+    return name in MANAGERS or (run_by_aks_team and name in AKS_STAFF)
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
 @pytest.mark.parametrize("name", PERSONAS)
 @pytest.mark.parametrize("level", Visibility.values)
 def test_the_members_page_answers_200_403_or_404_per_persona_and_level(
-    client, persona, name, level
+    client, persona, name, level, run_by_aks_team
 ):
-    body = BodyFactory(visibility=level)
+    body = BodyFactory(visibility=level, run_by_aks_team=run_by_aks_team)
     user = persona(name, body=body)
     response = _login(client, user).get(_members_url(body))
     if name == "anonymous":
         assert response.status_code == 302 and "anmelden" in response["Location"]
     elif level not in SEES[name]:
         assert response.status_code == 404
-    elif name in MANAGERS:
+    elif _manages(name, run_by_aks_team):
         assert response.status_code == 200
     else:
         assert response.status_code == 403
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
 @pytest.mark.parametrize("name", PERSONAS)
 @pytest.mark.parametrize("level", [Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM])
-def test_only_managers_can_add_or_end_and_nothing_changes_otherwise(client, persona, name, level):
-    body = BodyFactory(visibility=level)
+def test_only_managers_can_add_or_end_and_nothing_changes_otherwise(
+    client, persona, name, level, run_by_aks_team
+):
+    body = BodyFactory(visibility=level, run_by_aks_team=run_by_aks_team)
     user = persona(name, body=body)
     running = MembershipFactory(body=body)
     _login(client, user)
@@ -121,7 +132,7 @@ def test_only_managers_can_add_or_end_and_nothing_changes_otherwise(client, pers
         expected = 302  # to the login page: every anonymous write, whatever the body
     elif level not in SEES[name]:
         expected = 404
-    elif name in MANAGERS:
+    elif _manages(name, run_by_aks_team):
         expected = 302
     else:
         expected = 403
@@ -141,6 +152,7 @@ def test_only_managers_can_add_or_end_and_nothing_changes_otherwise(client, pers
     [
         ("chair", {}, 200),
         ("deputy", {}, 200),
+        ("organizer", {}, 200),
         ("member", {}, 403),
         ("delegate", {"organisation": None}, 403),
         ("chair", {"end": datetime.date(2025, 2, 28)}, 403),  # a former chair
@@ -183,7 +195,7 @@ def test_ending_a_membership_of_another_body_answers_404(client, chair):
 
 @pytest.mark.django_db
 def test_ending_a_term_only_answers_post(client, make_user):
-    membership = MembershipFactory()
+    membership = MembershipFactory(body__run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     assert client.get(_end_url(membership)).status_code == 405
 
@@ -193,7 +205,7 @@ def test_ending_a_term_only_answers_post(client, make_user):
 
 @pytest.mark.django_db
 def test_the_body_page_links_to_member_management_for_the_chair_only(client, chair, make_user):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     url = _members_url(body)
     assert url not in client.get(body.get_absolute_url()).content.decode()
 
@@ -207,6 +219,20 @@ def test_the_body_page_links_to_member_management_for_the_chair_only(client, cha
 
     client.force_login(make_user(roles.V_EXTERN))
     assert f'href="{url}"' in client.get(body.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [roles.V_EXTERN, roles.V_INTERN])
+def test_staff_who_are_ordinary_members_of_a_body_the_team_does_not_run_manage_nothing(
+    client, make_user, member_of, role
+):
+    kernkreis = BodyFactory(run_by_aks_team=False)
+    staff = make_user(role)
+    member_of(staff, kernkreis)
+    client.force_login(staff)
+    assert _members_url(kernkreis) not in client.get(kernkreis.get_absolute_url()).content.decode()
+    assert client.get(_members_url(kernkreis)).status_code == 403
+    assert not staff.has_perm("bodies.change_body", kernkreis)
 
 
 # --- the page -----------------------------------------------------------------------
@@ -257,7 +283,7 @@ def test_the_page_shows_current_upcoming_and_former_terms_with_all_details(clien
 
 @pytest.mark.django_db
 def test_every_field_of_the_add_form_has_a_label(client, make_user):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     content = client.get(_members_url(body)).content.decode()
     for field in (
@@ -321,7 +347,7 @@ def test_the_chair_adds_a_new_person_by_name(client, chair):
 @pytest.mark.django_db
 def test_it_confirms_a_new_member_in_german(client, make_user):
     """Needs the German catalogue of this issue."""
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_EXTERN))
     response = client.post(
         _members_url(body), _add_data(new_person_name="Greta Sommer"), follow=True
@@ -357,7 +383,7 @@ def test_it_confirms_a_new_member_in_german(client, make_user):
 def test_bad_member_input_gets_a_german_message_and_changes_nothing(
     client, make_user, overrides, field, message
 ):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     before = (Membership.objects.count(), Person.objects.count())
     response = client.post(_members_url(body), _add_data(**overrides))
@@ -377,9 +403,9 @@ def test_bad_member_input_gets_a_german_message_and_changes_nothing(
 def test_a_voting_member_of_a_group_voting_body_needs_an_organisation_and_no_person_is_left(
     client, make_user
 ):
-    kernkreis = BodyFactory(voting_unit=VotingUnit.ORGANISATION)
+    group_body = BodyFactory(voting_unit=VotingUnit.ORGANISATION, run_by_aks_team=True)
     client.force_login(make_user(roles.V_EXTERN))
-    response = client.post(_members_url(kernkreis), _add_data(new_person_name="Neue Delegierte"))
+    response = client.post(_members_url(group_body), _add_data(new_person_name="Neue Delegierte"))
     assert response.status_code == 200
     content = response.content.decode()
     assert "müssen stimmberechtigte Mitglieder eine Organisation vertreten" in content
@@ -392,7 +418,7 @@ def test_a_voting_member_of_a_group_voting_body_needs_an_organisation_and_no_per
 @pytest.mark.django_db
 @pytest.mark.parametrize("both", [False, True])
 def test_it_needs_either_a_person_or_a_new_name(client, make_user, both):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     overrides = {"person": PersonFactory().pk, "new_person_name": "Neu"} if both else {}
     response = client.post(_members_url(body), _add_data(**overrides))
@@ -405,7 +431,7 @@ def test_it_needs_either_a_person_or_a_new_name(client, make_user, both):
 @pytest.mark.django_db
 def test_it_asks_for_a_person_in_german(client, make_user):
     """Needs the German catalogue of this issue."""
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     response = client.post(_members_url(body), _add_data())
     assert (
@@ -464,7 +490,7 @@ def test_the_chair_ends_a_running_term(client, chair):
 
 @pytest.mark.django_db
 def test_a_term_ended_in_the_past_moves_to_the_former_members(client, make_user):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     membership = MembershipFactory(body=body, person=PersonFactory(name="Jonas Peschke"))
     client.force_login(make_user(roles.V_EXTERN))
     yesterday = TODAY - datetime.timedelta(days=1)
@@ -477,7 +503,9 @@ def test_a_term_ended_in_the_past_moves_to_the_former_members(client, make_user)
 @pytest.mark.django_db
 def test_it_confirms_the_end_of_a_term_in_german(client, make_user):
     """Needs the German catalogue of this issue."""
-    membership = MembershipFactory(person=PersonFactory(name="Jonas Peschke"))
+    membership = MembershipFactory(
+        person=PersonFactory(name="Jonas Peschke"), body__run_by_aks_team=True
+    )
     client.force_login(make_user(roles.V_EXTERN))
     response = client.post(
         _end_url(membership), {f"end-{membership.pk}-end": "2026-11-30"}, follow=True
@@ -495,7 +523,7 @@ def test_it_confirms_the_end_of_a_term_in_german(client, make_user):
     ],
 )
 def test_a_bad_end_gets_a_german_message_and_changes_nothing(client, make_user, value, message):
-    membership = MembershipFactory(start=datetime.date(2024, 1, 1))
+    membership = MembershipFactory(start=datetime.date(2024, 1, 1), body__run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     response = client.post(_end_url(membership), {f"end-{membership.pk}-end": value})
     assert response.status_code == 200
@@ -511,7 +539,9 @@ def test_a_bad_end_gets_a_german_message_and_changes_nothing(client, make_user, 
 
 @pytest.mark.django_db
 def test_a_term_that_has_already_ended_cannot_be_ended_again(client, make_user):
-    membership = MembershipFactory(start=datetime.date(2024, 1, 1), end=datetime.date(2025, 1, 1))
+    membership = MembershipFactory(
+        start=datetime.date(2024, 1, 1), end=datetime.date(2025, 1, 1), body__run_by_aks_team=True
+    )
     client.force_login(make_user(roles.V_INTERN))
     response = client.post(_end_url(membership), {f"end-{membership.pk}-end": "2024-06-01"})
     assert response.status_code == 200
@@ -555,7 +585,7 @@ def test_the_service_refuses_an_end_before_the_start_in_german():
 def test_the_members_page_needs_the_same_queries_for_10_and_200_memberships(
     client, chair, make_user, django_assert_max_num_queries, size, manager
 ):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     groups = OrganisationFactory.create_batch(5)
     for i in range(size):
         MembershipFactory(

@@ -4,11 +4,20 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from aks.accounts import roles
 from bodies.access import Visibility
 from bodies.models import Decision, Poll, PollStatus, Vote, VotingUnit
-from bodies.services import cast_vote, close_poll, create_poll, open_poll, record_decision
+from bodies.services import (
+    cancel_poll,
+    cast_vote,
+    close_poll,
+    create_poll,
+    open_poll,
+    record_decision,
+)
 from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
 from tests.factories import (
@@ -65,19 +74,23 @@ def test_a_poll_in_a_hidden_body_is_hidden_whatever_its_own_level(client, person
 
 
 @pytest.mark.parametrize(
-    ("name", "allowed"),
+    ("name", "on_team_body", "elsewhere"),
     [
-        ("anonymous", False),
-        ("association_member", False),
-        ("body_member", False),
-        ("v_extern", True),
-        ("v_intern", True),
-        ("councillor", False),
-        ("superuser", True),
+        ("anonymous", False, False),
+        ("association_member", False, False),
+        ("body_member", False, False),
+        ("v_extern", True, False),
+        ("v_intern", True, False),
+        ("councillor", False, False),
+        ("superuser", True, True),
     ],
 )
-def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allowed):
-    body = BodyFactory()
+@pytest.mark.parametrize("run_by_aks_team", [True, False])
+def test_only_chairs_and_staff_of_team_bodies_open_and_close_polls(
+    client, persona, name, on_team_body, elsewhere, run_by_aks_team
+):
+    allowed = on_team_body if run_by_aks_team else elsewhere
+    body = BodyFactory(run_by_aks_team=run_by_aks_team)
     poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
     user = persona(name, body=body)
     _login(client, user)
@@ -95,14 +108,35 @@ def test_only_chairs_and_staff_open_and_close_polls(client, persona, name, allow
         assert create.status_code == (200 if allowed else 403)
 
 
-def test_the_chair_of_the_body_may_run_its_polls(client, make_user, member_of):
-    body = BodyFactory()
+@pytest.mark.parametrize("role", ["chair", "deputy", "organizer"])
+def test_the_chair_deputy_and_organisers_of_the_body_may_run_its_polls(
+    client, make_user, member_of, role
+):
+    body = BodyFactory(run_by_aks_team=False)
     chair = make_user()
-    member_of(chair, body, role="chair")
+    member_of(chair, body, role=role)
     poll = create_poll(body=body, title="Antrag")
     client.force_login(chair)
     client.post(reverse("bodies:poll_open", args=[poll.pk]))
     assert Poll.objects.get(pk=poll.pk).status == PollStatus.OPEN
+
+
+@pytest.mark.parametrize("role", [roles.V_EXTERN, roles.V_INTERN])
+def test_staff_who_are_ordinary_members_of_a_body_the_team_does_not_run_see_no_chair_controls(
+    client, make_user, member_of, role
+):
+    body = BodyFactory(run_by_aks_team=False)
+    staff = make_user(role)
+    member_of(staff, body)
+    poll = create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC)
+    client.force_login(staff)
+    content = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert 'id="chair-heading"' not in content
+    assert reverse("bodies:poll_open", args=[poll.pk]) not in content
+    polls = client.get(reverse("bodies:polls", args=[body.slug])).content.decode()
+    assert reverse("bodies:poll_create", args=[body.slug]) not in polls
+    assert client.post(reverse("bodies:poll_open", args=[poll.pk])).status_code == 403
+    assert Poll.objects.get(pk=poll.pk).status == PollStatus.DRAFT
 
 
 def test_a_member_votes_with_a_plain_form_and_sees_the_vote_confirmed(client, make_user, member_of):
@@ -141,6 +175,169 @@ def test_htmx_voting_answers_with_the_ballot_fragment(client, make_user, member_
     assert "Ihre Stimme wurde gezählt" in content
 
 
+def test_htmx_voting_updates_the_turnout_above_the_ballot_too(client, make_user, member_of):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    MembershipFactory.create_batch(4, body=body)
+    poll = open_poll(poll=create_poll(body=body, title="Antrag"))
+    client.force_login(voter)
+    page = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert '<dd id="poll-turnout">0 von 5 haben abgestimmt</dd>' in page
+    response = client.post(
+        reverse("bodies:poll_vote", args=[poll.pk]), {"choices": yes(poll)}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert "Ihre Stimme wurde gezählt" in content
+    assert '<dd id="poll-turnout" hx-swap-oob="true">1 von 5 haben abgestimmt</dd>' in content
+    page = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert '<dd id="poll-turnout">1 von 5 haben abgestimmt</dd>' in page
+    assert "hx-swap-oob" not in page
+
+
+def test_the_recorded_choices_are_shown_apart(client, make_user, member_of):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(
+        poll=create_poll(
+            body=body, title="Themen", kind="approval", options=["Leerstand", "Erbbaurecht"]
+        )
+    )
+    client.force_login(voter)
+    choices = list(poll.options.order_by("position").values_list("pk", flat=True))
+    response = client.post(
+        reverse("bodies:poll_vote", args=[poll.pk]), {"choices": choices}, follow=True
+    )
+    assert_valid_html(response)
+    assert (
+        "Erfasste Wahl: <strong>Leerstand</strong>, <strong>Erbbaurecht</strong>"
+        in response.content.decode()
+    )
+
+
+def test_a_draft_election_shows_its_candidates_target_body_and_term(client, make_user):
+    body = BodyFactory(run_by_aks_team=True)
+    team = BodyFactory(name="Strategieteam", parent=body)
+    start = datetime.date.today() + datetime.timedelta(days=30)
+    poll = create_poll(
+        body=body,
+        title="Wahl des Teams",
+        kind="election",
+        candidates=[PersonFactory(name="Amira Haddad"), PersonFactory(name="Jonas Peschke")],
+        elects_into=team,
+        term_start=start,
+        term_end=start + datetime.timedelta(days=364),
+        visibility=Visibility.PUBLIC,
+    )
+    client.force_login(make_user(roles.V_INTERN))
+    response = client.get(reverse("bodies:poll", args=[poll.pk]))
+    assert_valid_html(response)
+    content = response.content.decode()
+    candidates = content.split('id="options-heading">Kandidierende</h2>')[1].split("</ul>")[0]
+    assert "<li>Amira Haddad</li>" in candidates and "<li>Jonas Peschke</li>" in candidates
+    assert f'<dt>Wählt Mitglieder in</dt><dd><a href="{team.get_absolute_url()}">' in content
+    with translation.override("de"):
+        term = " – ".join(
+            date_format(day, "DATE_FORMAT") for day in (poll.term_start, poll.term_end)
+        )
+    assert f"<dt>Amtszeit</dt><dd>{term}</dd>" in content
+
+
+def test_a_draft_poll_names_its_target_body_only_to_those_who_see_it(client):
+    body = BodyFactory()
+    hidden = BodyFactory(name="Geheime Runde", parent=body, visibility=Visibility.ADMIN_INTERNAL)
+    poll = create_poll(
+        body=body,
+        title="Wahl",
+        kind="election",
+        candidates=[PersonFactory()],
+        elects_into=hidden,
+        term_start=datetime.date.today(),
+        term_end=datetime.date.today() + datetime.timedelta(days=30),
+        visibility=Visibility.PUBLIC,
+    )
+    content = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert "Geheime Runde" not in content
+    assert "Wählt Mitglieder in" not in content
+
+
+def test_a_closed_or_cancelled_poll_shows_no_empty_chair_box(client, make_user, member_of):
+    body = BodyFactory(run_by_aks_team=True)
+    voter = make_user()
+    member_of(voter, body)
+    closed = open_poll(poll=create_poll(body=body, title="Antrag", visibility=Visibility.PUBLIC))
+    cast_vote(poll=closed, person=voter.person, choices=[yes(closed)])
+    close_poll(poll=closed)
+    cancelled = create_poll(body=body, title="Zurückgezogen", visibility=Visibility.PUBLIC)
+    cancel_poll(poll=cancelled)
+    draft = create_poll(body=body, title="Entwurf", visibility=Visibility.PUBLIC)
+    client.force_login(make_user(roles.V_INTERN))
+    for poll in (closed, cancelled):
+        content = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+        assert 'id="chair-heading"' not in content
+    assert (
+        'id="chair-heading"' in client.get(reverse("bodies:poll", args=[draft.pk])).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("de", "gewählt: Amira Haddad (Amira Haddad 1)"), ("en", "elected: Amira Haddad")],
+)
+def test_an_election_decision_shows_its_result_in_the_readers_language(
+    client, make_user, member_of, language, words
+):
+    from django.conf import settings
+
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(
+        poll=create_poll(
+            body=body,
+            title="Wahl der Sprecherin",
+            motion="Der Kreis wählt eine Sprecherin.",
+            kind="election",
+            candidates=[PersonFactory(name="Amira Haddad")],
+            visibility=Visibility.PUBLIC,
+        )
+    )
+    cast_vote(poll=poll, person=voter.person, choices=[poll.options.get().pk])
+    decision = close_poll(poll=poll).decision
+    assert decision.text == "Der Kreis wählt eine Sprecherin."
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("bodies:decision", args=[decision.pk]))
+    assert_valid_html(response)
+    content = response.content.decode()
+    assert words in content
+    assert ("gewählt:" in content) is (language == "de")
+
+
+def test_an_election_decision_names_the_elected_to_readers_who_cannot_open_the_poll(
+    client, make_user, member_of
+):
+    body = BodyFactory()
+    voter = make_user()
+    member_of(voter, body)
+    poll = open_poll(
+        poll=create_poll(
+            body=body,
+            title="Wahl",
+            kind="election",
+            candidates=[PersonFactory(name="Amira Haddad")],
+            visibility=Visibility.MEMBERS,
+        )
+    )
+    cast_vote(poll=poll, person=voter.person, choices=[poll.options.get().pk])
+    decision = close_poll(poll=poll).decision
+    decision.visibility = Visibility.PUBLIC
+    decision.save()
+    content = client.get(reverse("bodies:decision", args=[decision.pk])).content.decode()
+    assert "gewählt: Amira Haddad" in content
+    assert reverse("bodies:poll", args=[poll.pk]) not in content
+
+
 def test_an_invalid_ballot_is_answered_in_german_and_stores_nothing(client, make_user, member_of):
     body = BodyFactory()
     voter = make_user()
@@ -170,7 +367,7 @@ def test_a_second_delegate_is_told_on_the_page_that_the_group_has_voted(
 
 
 def test_closing_in_the_browser_shows_the_result_and_the_decision(client, make_user, member_of):
-    body = BodyFactory(short_name="SR")
+    body = BodyFactory(short_name="SR", run_by_aks_team=True)
     staff = make_user(roles.V_INTERN)
     voter = make_user()
     member_of(voter, body, side="civil_society")
@@ -190,11 +387,70 @@ def test_closing_in_the_browser_shows_the_result_and_the_decision(client, make_u
     assert_valid_html(register)
 
 
+def _analog_poll(voters: int):
+    body = BodyFactory(run_by_aks_team=True)
+    MembershipFactory.create_batch(voters, body=body)
+    return open_poll(
+        poll=create_poll(
+            body=body, title="Offene Versammlung", counting="analog", visibility=Visibility.PUBLIC
+        )
+    )
+
+
+def _counts_data(poll, *, valid, invalid, yes, no, abstain):
+    options = {o.meaning: o.pk for o in poll.options.all()}
+    return {
+        "valid": valid,
+        "invalid": invalid,
+        f"option_{options['yes']}": yes,
+        f"option_{options['no']}": no,
+        f"option_{options['abstain']}": abstain,
+    }
+
+
+def test_the_poll_page_refuses_more_ballots_than_voters_on_the_roll(client, make_user):
+    poll = _analog_poll(voters=10)
+    client.force_login(make_user(roles.V_EXTERN))
+    response = client.post(
+        reverse("bodies:poll_counts", args=[poll.pk]),
+        _counts_data(poll, valid=10, invalid=1, yes=8, no=1, abstain=1),
+    )
+    assert response.status_code == 400
+    assert_valid_html(response)
+    content = response.content.decode()
+    summary = content.split('class="error-summary" role="alert"')[1].split("</div>")[0]
+    assert (
+        "Gültige und ungültige Stimmen (zusammen 11) dürfen nicht mehr sein als die "
+        "10 Stimmberechtigten." in summary
+    )
+    poll.refresh_from_db()
+    assert poll.valid_ballots is None
+    assert set(poll.options.values_list("analog_count", flat=True)) == {None}
+
+
+def test_an_analog_poll_shows_the_ballots_counted_in_the_room_as_its_turnout(client, make_user):
+    poll = _analog_poll(voters=12)
+    client.force_login(make_user(roles.V_EXTERN))
+    before = client.get(reverse("bodies:poll", args=[poll.pk])).content.decode()
+    assert '<dd id="poll-turnout">noch nicht gezählt</dd>' in before
+    client.post(
+        reverse("bodies:poll_counts", args=[poll.pk]),
+        _counts_data(poll, valid=10, invalid=2, yes=8, no=1, abstain=1),
+    )
+    after = client.get(reverse("bodies:poll", args=[poll.pk]))
+    assert_valid_html(after)
+    content = after.content.decode()
+    assert "<dt>Beteiligung</dt>" in content
+    assert '<dd id="poll-turnout">12 von 12 im Saal gezählt</dd>' in content
+
+
 def test_the_chair_enters_counts_from_the_room_and_bad_counts_change_nothing(client, make_user):
     staff = make_user(roles.V_EXTERN)
+    body = BodyFactory(run_by_aks_team=True)
+    MembershipFactory.create_batch(12, body=body)
     poll = open_poll(
         poll=create_poll(
-            body=BodyFactory(),
+            body=body,
             title="Offene Versammlung",
             counting="analog",
             visibility=Visibility.PUBLIC,
@@ -232,7 +488,7 @@ def test_the_chair_enters_counts_from_the_room_and_bad_counts_change_nothing(cli
 
 
 def test_creating_a_poll_in_the_browser_makes_a_draft(client, make_user):
-    body = BodyFactory()
+    body = BodyFactory(run_by_aks_team=True)
     client.force_login(make_user(roles.V_INTERN))
     page = client.get(reverse("bodies:poll_create", args=[body.slug]))
     assert_valid_html(page)

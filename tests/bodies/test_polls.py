@@ -222,6 +222,7 @@ def test_double_majority_closes_with_the_sides_in_the_result(steering):
 
 def test_an_analog_poll_takes_counts_that_add_up(db):
     body = BodyFactory(short_name="TV")
+    MembershipFactory.create_batch(103, body=body)
     poll = open_poll(poll=create_poll(body=body, title="Offene Versammlung", counting="analog"))
     yes, no, abstain = (option(poll, m) for m in ("yes", "no", "abstain"))
     with pytest.raises(VotingError, match="müssen zusammen die gültigen Stimmen"):
@@ -234,6 +235,32 @@ def test_an_analog_poll_takes_counts_that_add_up(db):
     poll = close_poll(poll=poll)
     assert poll.adopted is True
     assert poll.result_text == "angenommen: 85 Ja, 10 Nein, 5 Enthaltungen; 3 ungültige Stimmen"
+
+
+@pytest.mark.parametrize(("valid", "invalid"), [(10, 0), (9, 1), (0, 10)])
+def test_it_refuses_analog_counts_beyond_the_roll_and_changes_nothing(steering, valid, invalid):
+    body, admin, civil = steering  # nine on the roll
+    poll = open_poll(poll=create_poll(body=body, title="Versammlung", counting="analog"))
+    yes, no, abstain = (option(poll, m) for m in ("yes", "no", "abstain"))
+    counts = {yes: valid, no: 0, abstain: 0}
+    with pytest.raises(VotingError) as refused:
+        enter_analog_counts(poll=poll, counts=counts, valid=valid, invalid=invalid)
+    assert refused.value.messages == [
+        "Gültige und ungültige Stimmen (zusammen 10) dürfen nicht mehr sein als die "
+        "9 Stimmberechtigten."
+    ]
+    poll.refresh_from_db()
+    assert (poll.valid_ballots, poll.invalid_ballots) == (None, None)
+    assert set(poll.options.values_list("analog_count", flat=True)) == {None}
+
+
+def test_it_takes_analog_counts_up_to_the_whole_roll(steering):
+    body, admin, civil = steering
+    poll = open_poll(poll=create_poll(body=body, title="Versammlung", counting="analog"))
+    yes, no, abstain = (option(poll, m) for m in ("yes", "no", "abstain"))
+    enter_analog_counts(poll=poll, counts={yes: 6, no: 1, abstain: 1}, valid=8, invalid=1)
+    poll = close_poll(poll=poll)
+    assert (poll.result["valid"], poll.result["invalid"]) == (8, 1)
 
 
 def test_an_analog_poll_cannot_use_the_double_majority(db):
@@ -270,6 +297,56 @@ def test_the_kernkreis_elects_its_strategy_team_for_one_year(kernkreis):
     assert all(m.end == datetime.date(2027, 2, 28) for m in seated)
     assert all(m.organisation is not None for m in seated)
     assert poll.decision.number == "KK-2026-001"
+
+
+def test_an_election_decision_stores_the_motion_and_not_the_result_in_words(kernkreis):
+    body, groups = kernkreis
+    candidates = [delegates[0] for _, delegates in groups[:2]]
+    poll = open_poll(
+        poll=create_poll(
+            body=body,
+            title="Wahl der Sprecherin",
+            motion="Der Kernkreis wählt eine Sprecherin.",
+            kind=PollKind.ELECTION,
+            candidates=candidates,
+        )
+    )
+    first = poll.options.order_by("position").first().pk
+    cast_vote(poll=poll, person=groups[0][1][1], choices=[first])
+    poll = close_poll(poll=poll)
+    assert poll.decision.text == "Der Kernkreis wählt eine Sprecherin."
+    assert poll.result["elected"] == [first]
+
+
+def test_the_migration_drops_the_german_result_from_old_election_decisions(kernkreis):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("bodies.migrations.0008_election_decisions_keep_the_motion")
+    body, groups = kernkreis
+    poll = open_poll(
+        poll=create_poll(
+            body=body,
+            title="Wahl",
+            motion="Der Kernkreis wählt.",
+            kind=PollKind.ELECTION,
+            candidates=[groups[0][1][0]],
+        )
+    )
+    cast_vote(poll=poll, person=groups[0][1][1], choices=[poll.options.get().pk])
+    poll = close_poll(poll=poll)
+    old = Decision.objects.get(poll=poll)
+    old.text = f"Der Kernkreis wählt.\n\n{poll.result_text}"
+    old.save()
+    motion_only = record_decision(
+        body=body, title="Ohne Wahl", text="Gewählt wird später.", decided_on=old.decided_on
+    )
+    migration.drop_the_stored_election_result(apps, None)
+    old.refresh_from_db()
+    motion_only.refresh_from_db()
+    assert old.text == "Der Kernkreis wählt."
+    assert motion_only.text == "Gewählt wird später."
 
 
 def test_an_election_needs_candidates_for_its_seats(db):

@@ -37,7 +37,7 @@ def test_body_detail_needs_the_same_queries_for_10_and_200_members(
     client, make_user, django_assert_max_num_queries, size
 ):
     parent = BodyFactory()
-    body = BodyFactory(parent=parent)
+    body = BodyFactory(parent=parent, run_by_aks_team=True)
     MembershipFactory.create_batch(size, body=body, organisation=OrganisationFactory())
     BodyFactory.create_batch(5, parent=body)
     client.force_login(make_user(roles.V_EXTERN))

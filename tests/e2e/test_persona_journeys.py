@@ -47,6 +47,7 @@ from meetings.models import (
 )
 from spaces.demo import seed_spaces
 from spaces.models import Space, SpaceStatus
+from tests.factories import MembershipFactory, PersonFactory
 
 from .conftest import DESKTOP, PHONE_390, assert_accessible, login, logout
 from .test_registration_journey import _link, _local
@@ -315,6 +316,9 @@ def assembly(demo):
     )
     meeting.refresh_from_db()
     body = meeting.body
+    # The association's members on the roll: no more hands are counted than voters.
+    for n in range(60):
+        MembershipFactory(body=body, person=PersonFactory(name=f"Vereinsmitglied {n}"))
     hands = poll_services.create_poll(
         body=body,
         title="Positionspapier „Räume für alle“",

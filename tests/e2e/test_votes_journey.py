@@ -1,5 +1,7 @@
 """A Kernkreis vote in the browser: one vote per member group, whichever delegate casts it."""
 
+import re
+
 import pytest
 
 from aks.accounts.models import User
@@ -24,12 +26,14 @@ def _logout(page):
         page.locator("header form[action$='/konto/abmelden/'] button[type=submit]").click()
 
 
-def test_delegates_vote_for_their_group_and_the_chair_records_the_decision(demo, page):
+def test_delegates_vote_for_their_group_and_the_organiser_records_the_decision(demo, page):
     first = _account_for("Amira Haddad", "amira@demo.gemeinwohl.example")
     second = _account_for("Jonas Peschke", "jonas@demo.gemeinwohl.example")
+    # The Kernkreis belongs to the citizens' platform: its organiser runs its polls.
+    organiser = _account_for("Carla Mendel", "carla@demo.gemeinwohl.example")
 
-    # Staff prepare and open the poll.
-    login(page, demo, V_EXTERN)
+    # The organiser prepares and opens the poll.
+    login(page, demo, organiser)
     page.goto(f"{demo}/gremien/kernkreis/abstimmungen/neu/")
     assert_accessible(page)
     page.get_by_label("Titel").fill("Kampagne gegen Leerstand starten")
@@ -43,13 +47,24 @@ def test_delegates_vote_for_their_group_and_the_chair_records_the_decision(demo,
     poll_url = page.url
     _logout(page)
 
+    # The AKS staff do not run the Kernkreis: no chair controls for them.
+    login(page, demo, V_EXTERN)
+    page.goto(poll_url)
+    assert page.get_by_role("heading", name="Vorsitz").count() == 0
+    assert page.get_by_role("button", name="Abstimmung schließen und auszählen").count() == 0
+    _logout(page)
+
     # The first delegate votes for the Mieterinitiative (htmx swaps the ballot in place).
     login(page, demo, first)
     page.goto(poll_url)
     assert_accessible(page)
     page.get_by_label("Ja", exact=True).check()
+    turnout = page.locator("#poll-turnout")
+    assert turnout.inner_text().startswith("0 von ")
     page.get_by_role("button", name="Stimme abgeben").click()
     page.get_by_text("Ihre Stimme wurde gezählt.").wait_for()
+    # The turnout above the ballot follows without a reload.
+    page.locator("#poll-turnout", has_text=re.compile(r"^1 von \d+ haben abgestimmt$")).wait_for()
     assert_accessible(page)
     _logout(page)
 
@@ -60,8 +75,8 @@ def test_delegates_vote_for_their_group_and_the_chair_records_the_decision(demo,
     assert page.get_by_role("button", name="Stimme abgeben").count() == 0
     _logout(page)
 
-    # The chair closes the poll; the decision appears in the register.
-    login(page, demo, V_EXTERN)
+    # The organiser closes the poll; the decision appears in the register.
+    login(page, demo, organiser)
     page.goto(poll_url)
     with page.expect_navigation():
         page.get_by_role("button", name="Abstimmung schließen und auszählen").click()

@@ -26,7 +26,7 @@ from meetings.models import (
     RenderedDocument,
     RenderStatus,
 )
-from tests.factories import BodyFactory, OrganisationFactory, PersonFactory
+from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from tests.meetings.factories import MeetingFactory, publish
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,7 @@ def _minutes_with_everything():
         agenda_item=shop,
     )
     body = meeting.body
+    MembershipFactory.create_batch(17, body=body)  # the roll: enough hands for the counts
     poll = body_services.create_poll(
         body=body,
         title="Vor-Ort-Laden eröffnen",

@@ -273,9 +273,11 @@ def test_staff_discard_a_commitment_recorded_by_mistake(client, make_user, assem
 # --- counts of a show of hands ------------------------------------------------------------------
 
 
-def _analog_poll(meeting, *, kind=PollKind.YES_NO_ABSTAIN, **kwargs):
+def _analog_poll(meeting, *, kind=PollKind.YES_NO_ABSTAIN, voters=0, **kwargs):
+    """An open poll counted by show of hands, with ``voters`` more members on its roll."""
     from meetings.services import add_agenda_item
 
+    MembershipFactory.create_batch(voters, body=meeting.body)
     poll = create_poll(
         body=meeting.body,
         title="Antrag Feuerwache",
@@ -302,7 +304,7 @@ def test_the_chair_enters_the_counts_and_closes_the_poll(client, assembly):
     MembershipFactory(
         person=PersonFactory(user=chair), body=assembly.body, role=MembershipRole.CHAIR
     )
-    poll = _analog_poll(assembly)
+    poll = _analog_poll(assembly, voters=100)
     client.force_login(chair)
 
     page = client.get(reverse("meetings:room", args=[assembly.pk]))
@@ -325,6 +327,46 @@ def test_the_chair_enters_the_counts_and_closes_the_poll(client, assembly):
     assert closed.status_code == 302
     poll.refresh_from_db()
     assert poll.status == PollStatus.CLOSED and poll.adopted is True
+
+
+def test_the_room_refuses_more_ballots_than_voters_on_the_roll_and_changes_nothing(
+    client, assembly
+):
+    chair = UserFactory()
+    MembershipFactory(
+        person=PersonFactory(user=chair), body=assembly.body, role=MembershipRole.CHAIR
+    )
+    poll = _analog_poll(assembly, voters=9)  # ten on the roll, the chair included
+    client.force_login(chair)
+    data = _counts(poll, valid=10, per_option=[8, 1, 1])
+    data[f"poll{poll.pk}-invalid"] = 1
+    response = client.post(reverse("meetings:room_counts", args=[assembly.pk, poll.pk]), data)
+    assert response.status_code == 400
+    assert_valid_html(response)
+    assert (
+        "Gültige und ungültige Stimmen (zusammen 11) dürfen nicht mehr sein als die "
+        "10 Stimmberechtigten." in response.content.decode()
+    )
+    poll.refresh_from_db()
+    assert poll.valid_ballots is None
+    assert list(poll.options.values_list("analog_count", flat=True)) == [None, None, None]
+
+
+def test_staff_get_no_counts_form_in_the_room_of_a_body_the_team_does_not_run(
+    client, make_user, assembly
+):
+    from aks.accounts import roles
+
+    poll = _analog_poll(assembly, voters=3)
+    client.force_login(make_user(roles.V_EXTERN))
+    assert not assembly.body.run_by_aks_team
+    page = client.get(reverse("meetings:room", args=[assembly.pk]))
+    assert page.status_code == 200
+    assert reverse("meetings:room_counts", args=[assembly.pk, poll.pk]) not in page.content.decode()
+    assembly.body.run_by_aks_team = True
+    assembly.body.save()
+    page = client.get(reverse("meetings:room", args=[assembly.pk]))
+    assert reverse("meetings:room_counts", args=[assembly.pk, poll.pk]) in page.content.decode()
 
 
 def test_the_room_only_counts_polls_on_its_own_agenda(client, make_user, assembly):

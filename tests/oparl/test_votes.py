@@ -109,6 +109,7 @@ def test_it_counts_member_groups_in_a_body_that_votes_per_group(api, item):
 
 def test_it_takes_analog_counts_from_the_room(api, item):
     body = item.meeting.body
+    MembershipFactory.create_batch(46, body=body)  # the roll: enough hands for the counts
     poll = services.create_poll(
         body=body, title="Saal", counting="analog", visibility=Visibility.PUBLIC
     )

@@ -1,15 +1,18 @@
 """Matrix cases for the bodies app (bodies, polls, decisions, workstreams, members).
 
 Who does what (bodies/rules.py): whoever sees a body, poll, decision or workstream
-reads it; AKS staff (v-intern, v-extern) and the body's chair manage its members,
-prepare, open, count, close and cancel its polls and keep a workstream's ledger.
+reads it; the body's chair, deputy and organisers, and AKS staff (v-intern, v-extern)
+on the bodies the AKS team runs, manage its members and prepare, open, count, close
+and cancel its polls; AKS staff and the lead body's chair keep a workstream's ledger.
 Councillors read, they do not run bodies. The world's personas chair nothing, so
-"runs the body" is the staff here (superusers pass every rule). Only those on a
-poll's roll (frozen when it opens: the active members with a voting right) vote;
-of the personas that is "body_member", the member of the world's body.
+"runs the body" is the staff on a body the team runs and nobody but the superuser on
+one it does not run (superusers pass every rule): each managing URL is checked on
+both. Only those on a poll's roll (frozen when it opens: the active members with a
+voting right) vote; of the personas that is "body_member", the member of the bodies.
 
 Polls, decisions and workstreams carry their own level inside a public body (the
-world's); bodies carry theirs, and "body_member" is made a member of each of them.
+world's, run by the AKS team, or the "independent" one, not run by it); bodies carry
+theirs, and "body_member" is made a member of each of them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .matrix import (
     STAFF,
     Case,
     World,
+    act,
     register,
     runs,
     sees,
@@ -63,11 +67,29 @@ def votes(persona, level, world):
 # --- builders ----------------------------------------------------------------------
 
 
-def _body(world: World, level):
+# Managing a body the AKS team does not run: its chair's (none among the personas).
+runs_independent = act({"superuser"})
+
+
+def _independent_body(world: World):
+    """A public body the AKS team does not run (a citizens' platform's circle)."""
     return world.get(
-        "body",
+        "independent",
+        None,
+        lambda w, lv: w.join(
+            BodyFactory(name="Unabhängiger Kreis", visibility="public", run_by_aks_team=False)
+        ),
+    )
+
+
+def _body(world: World, level, *, team: bool = True):
+    kind = "body" if team else "ibody"
+    return world.get(
+        kind,
         level,
-        lambda w, lv: w.join(BodyFactory(name=f"Gremium {w.marker('body', lv)}", visibility=lv)),
+        lambda w, lv: w.join(
+            BodyFactory(name=f"Gremium {w.marker(kind, lv)}", visibility=lv, run_by_aks_team=team)
+        ),
     )
 
 
@@ -75,17 +97,26 @@ def _slug(world, level):
     return {"slug": _body(world, level).slug}
 
 
-def _poll(kind: str, *, opened: bool = False, **options):
-    """A poll of the world's (public) body at ``level``; "open" ones have a roll."""
+def _independent_slug(world, level):
+    return {"slug": _body(world, level, team=False).slug}
+
+
+def _poll(kind: str, *, opened: bool = False, team: bool = True, **options):
+    """A poll at ``level`` of a public body, the world's or (``team`` false) one the AKS
+    team does not run; "open" ones have a roll."""
+    key = kind if team else f"i{kind}"
 
     def build(world, level):
         def make(w, lv):
             poll = services.create_poll(
-                body=w.body, title=f"Abstimmung {w.marker(kind, lv)}", visibility=lv, **options
+                body=w.body if team else _independent_body(w),
+                title=f"Abstimmung {w.marker(key, lv)}",
+                visibility=lv,
+                **options,
             )
             return services.open_poll(poll=poll) if opened else poll
 
-        return world.get(kind, level, make)
+        return world.get(key, level, make)
 
     return build
 
@@ -126,11 +157,13 @@ def _workstream(world, level):
     return world.get("workstream", level, make)
 
 
-def _membership(world, level):
+def _membership(world, level, *, team: bool = True):
     return world.get(
-        "membership",
+        "membership" if team else "imembership",
         level,
-        lambda w, lv: MembershipFactory(body=_body(w, lv), start=datetime.date(2024, 1, 1)),
+        lambda w, lv: MembershipFactory(
+            body=_body(w, lv, team=team), start=datetime.date(2024, 1, 1)
+        ),
     )
 
 
@@ -218,26 +251,63 @@ register(
         data=_yes("open"),
         expect=votes,
     ),
-    Case("bodies:poll_open", build=_poll_pk("draft"), method="POST", expect=runs),
-    Case(
-        "bodies:poll_counts",
-        build=_poll_pk("analog", opened=True, counting=Counting.ANALOG),
-        method="POST",
-        expect=act_refused(STAFF),
-        note="sent empty: refused by the form after the permission check",
-    ),
-    Case("bodies:poll_close", build=_poll_pk("open", opened=True), method="POST", expect=runs),
-    Case("bodies:poll_cancel", build=_poll_pk("draft"), method="POST", expect=runs),
-    Case("bodies:poll_create", build=_slug, expect=runs),
-    Case("bodies:poll_create", build=_slug, method="POST", expect=runs),
-    # Members: the chair's and the staff's page.
-    Case("bodies:members", build=_slug, expect=runs),
-    Case("bodies:members", build=_slug, method="POST", expect=runs),
-    Case(
-        "bodies:member_end",
-        build=lambda w, lv: {"slug": _body(w, lv).slug, "pk": _membership(w, lv).pk},
-        method="POST",
-        expect=runs,
+    # Managing polls and members, on a body the AKS team runs and on one it does not.
+    *(
+        case
+        for team, manage, managers in (
+            (True, runs, STAFF),
+            (False, runs_independent, {"superuser"}),
+        )
+        for case in (
+            Case(
+                "bodies:poll_open",
+                build=_poll_pk("draft", team=team),
+                method="POST",
+                expect=manage,
+            ),
+            Case(
+                "bodies:poll_counts",
+                build=_poll_pk("analog", opened=True, team=team, counting=Counting.ANALOG),
+                method="POST",
+                expect=act_refused(managers),
+                note="sent empty: refused by the form after the permission check",
+            ),
+            Case(
+                "bodies:poll_close",
+                build=_poll_pk("open", opened=True, team=team),
+                method="POST",
+                expect=manage,
+            ),
+            Case(
+                "bodies:poll_cancel",
+                build=_poll_pk("draft", team=team),
+                method="POST",
+                expect=manage,
+            ),
+            Case("bodies:poll_create", build=_slug if team else _independent_slug, expect=manage),
+            Case(
+                "bodies:poll_create",
+                build=_slug if team else _independent_slug,
+                method="POST",
+                expect=manage,
+            ),
+            Case("bodies:members", build=_slug if team else _independent_slug, expect=manage),
+            Case(
+                "bodies:members",
+                build=_slug if team else _independent_slug,
+                method="POST",
+                expect=manage,
+            ),
+            Case(
+                "bodies:member_end",
+                build=lambda w, lv, team=team: {
+                    "slug": _body(w, lv, team=team).slug,
+                    "pk": _membership(w, lv, team=team).pk,
+                },
+                method="POST",
+                expect=manage,
+            ),
+        )
     ),
     # Workstreams.
     Case(

@@ -612,9 +612,10 @@ def _counts(world, level):
 
     poll = Poll.objects.get(pk=world.get("roompoll", level, None).pk)
     prefix = f"poll{poll.pk}"
-    data = {f"{prefix}-valid": "3", f"{prefix}-invalid": "0"}
+    # One hand: the roll of the world's body is its one member.
+    data = {f"{prefix}-valid": "1", f"{prefix}-invalid": "0"}
     for index, option in enumerate(poll.options.order_by("pk")):
-        data[f"{prefix}-option_{option.pk}"] = "3" if index == 0 else "0"
+        data[f"{prefix}-option_{option.pk}"] = "1" if index == 0 else "0"
     return data
 
 

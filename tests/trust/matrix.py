@@ -128,8 +128,13 @@ class World:
     (``world.marker(kind, level)``) that list-like outputs are searched for."""
 
     def __init__(self):
+        # Run by the AKS team, so that the staff manage it (``runs``); the bodies cases
+        # add a body the team does not run.
         self.body = BodyFactory(
-            name="Matrixgremium", slug="matrixgremium", visibility=Visibility.PUBLIC
+            name="Matrixgremium",
+            slug="matrixgremium",
+            visibility=Visibility.PUBLIC,
+            run_by_aks_team=True,
         )
         self.users = {}
         for persona in PERSONAS:
