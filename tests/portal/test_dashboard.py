@@ -143,9 +143,7 @@ def test_it_numbers_each_jour_fixe_agenda_item_once(client, make_user, jour_fixe
     assert lists
     for ordered in lists:
         assert "agenda-list" in ordered.get("class", "").split()
-    numbers = [
-        span.text for span in section.iter("span") if span.get("class") == "agenda-number"
-    ]
+    numbers = [span.text for span in section.iter("span") if span.get("class") == "agenda-number"]
     assert numbers == ["1", "2", "3"]
     stylesheet = (settings.BASE_DIR / "static" / "css" / "aks.css").read_text(encoding="utf-8")
     assert re.search(r"\.agenda-list\s*\{[^}]*list-style:\s*none", stylesheet)
