@@ -3,6 +3,7 @@ staff pages for registrations (list, door check-in, CSV) per persona."""
 
 import datetime
 
+import html5lib
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -298,6 +299,27 @@ def test_the_registration_list_groups_by_status(client, make_user):
     assert_valid_html(response)
     content = response.content.decode()
     assert "Anna Sitz" in content and "Ben Warte" in content
+
+
+def test_it_heads_the_waiting_list_column_platz_not_ort(client, make_user):
+    # "Place" is both a location (Ort) and a position in a queue (Platz).
+    from aks.accounts import roles
+
+    meeting = EventFactory(capacity=0, place="Nachbarschaftshaus")
+    RegistrationFactory(
+        meeting=meeting, name="Ben Warte", status=RegistrationStatus.WAITING, position=1
+    )
+    client.force_login(make_user(roles.V_INTERN))
+    response = client.get(reverse("meetings:event_registrations", args=[meeting.pk]))
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    (waiting,) = [
+        section
+        for section in document.iter("section")
+        if section.get("aria-labelledby") == "status-waiting"
+    ]
+    headings = ["".join(th.itertext()) for th in waiting.iterfind(".//thead//th")]
+    assert headings[0] == "Platz"
+    assert "Ort" not in headings
 
 
 def test_the_door_list_finds_and_checks_in_and_undoes(client, make_user):
