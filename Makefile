@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails must point at the server that `make run` starts, wherever it listens;
+# an explicit SITE_URL (environment or command line) still wins.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-later lint migrate translations messages worker beat vendor clean bench
 
@@ -24,9 +27,9 @@ migrate: translations
 	$(BIN)/python manage.py migrate --no-input
 
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py seed_demo
 	@echo "Serving the demo on http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from aks.portal.views import healthz
+
+# The admin speaks as the platform, not as "Django-Verwaltung".
+admin.site.site_header = _("Gemeinwohl platform: administration")
+admin.site.site_title = _("Gemeinwohl platform")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -206,7 +206,11 @@ def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
 
 def level_visible_expression(user, model: type[models.Model], field: str):
     """A boolean annotation: may ``user`` see the level stored in ``field``?"""
-    q = level_q(user, model, field=field)
+    return boolean_expression(level_q(user, model, field=field))
+
+
+def boolean_expression(q: Q):
+    """``q`` as a boolean annotation; an empty ``q`` (no restriction) is always true."""
     if not q:
         return Value(True, output_field=models.BooleanField())
     return ExpressionWrapper(q, output_field=models.BooleanField())
@@ -236,6 +240,26 @@ def would_see_level(user, level: str, *, body_id: int | None) -> bool:
     from .models import Membership
 
     return Membership.objects.active().filter(person__user=user, body_id=body_id).exists()
+
+
+def level_or_own_q(
+    user, model: type[models.Model], *, field: str, own_field: str, prefix: str = ""
+) -> Q:
+    """Like :func:`level_q` for ``field``, and also the rows whose ``own_field`` is the
+    user: what she entered herself she may read back whatever its level."""
+    q = level_q(user, model, field=field, prefix=prefix)
+    # An empty Q means "every row"; OR-ing into it would narrow it to her own rows.
+    if q and is_active_user(user):
+        # isnull keeps the annotation false, not NULL, on rows nobody owns.
+        q |= Q(**{f"{prefix}{own_field}__isnull": False, f"{prefix}{own_field}": user})
+    return q
+
+
+def sees_level_or_own(user, obj, *, field: str, own_field: str) -> bool:
+    """Single-object form of :func:`level_or_own_q`."""
+    if is_active_user(user) and getattr(obj, f"{own_field}_id", None) == user.pk:
+        return True
+    return sees_level(user, obj, field)
 
 
 def sees_level(user, obj, field: str = "visibility") -> bool:

@@ -6,11 +6,17 @@ from .models import (
     Body,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    Contribution,
     Decision,
+    Entitlement,
     Membership,
     Organisation,
+    Participation,
     Person,
     Poll,
+    PollOption,
+    Vote,
+    Workstream,
 )
 
 
@@ -21,6 +27,37 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that only a service writes (a poll's roll and ballots, rendered files):
+    the admin shows them, and a change here would bypass the service's invariants."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UserObjectPermissionAdmin(admin.ModelAdmin):
+    """A per-object grant to one account (django-guardian)."""
+
+    list_display = ["content_object", "user", "permission"]
+    list_filter = ["permission"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+
+
+class GroupObjectPermissionAdmin(admin.ModelAdmin):
+    """A per-object grant to a role group (django-guardian)."""
+
+    list_display = ["content_object", "group", "permission"]
+    list_filter = ["permission", "group"]
+    search_fields = ["group__name"]
 
 
 @admin.register(Organisation)
@@ -80,16 +117,12 @@ class MembershipAdmin(AuditedAdmin):
 
 
 @admin.register(BodyUserObjectPermission)
-class BodyUserObjectPermissionAdmin(admin.ModelAdmin):
-    list_display = ["content_object", "user", "permission"]
-    list_filter = ["permission"]
+class BodyUserObjectPermissionAdmin(UserObjectPermissionAdmin):
     search_fields = ["content_object__name", "user__email"]
 
 
 @admin.register(BodyGroupObjectPermission)
-class BodyGroupObjectPermissionAdmin(admin.ModelAdmin):
-    list_display = ["content_object", "group", "permission"]
-    list_filter = ["permission", "group"]
+class BodyGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
     search_fields = ["content_object__name", "group__name"]
 
 
@@ -110,3 +143,57 @@ class DecisionAdmin(AuditedAdmin):
     search_fields = ["title", "text", "body__name"]
     autocomplete_fields = ["body", "poll"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(PollOption)
+class PollOptionAdmin(ReadOnlyAdmin):
+    list_display = ["label", "poll", "position", "meaning", "candidate", "analog_count"]
+    list_filter = ["meaning", "poll__status", "poll__body"]
+    search_fields = ["label", "poll__title", "candidate__name"]
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(ReadOnlyAdmin):
+    list_display = ["poll", "person", "organisation", "side"]
+    list_filter = ["side", "poll__status", "poll__body"]
+    search_fields = ["poll__title", "person__name", "organisation__name"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ReadOnlyAdmin):
+    list_display = ["poll", "entitlement", "cast_by"]
+    list_filter = ["poll__status", "poll__body"]
+    search_fields = ["poll__title", "cast_by__email"]
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    # No time column and no ordering by time: in a secret poll neither may hint at
+    # who cast which ballot.
+    list_display = ["poll", "side", "choices"]
+    list_filter = ["side", "poll__secret", "poll__body"]
+    search_fields = ["poll__title"]
+    ordering = ["poll", "pk"]
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "status", "lead_body", "visibility"]
+    list_filter = ["status", "visibility", "lead_body"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["lead_body", "bodies", "organisations"]
+    inlines = [ContributionInline]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["workstream", "organisation", "kind", "amount", "description", "on"]
+    list_filter = ["kind", "workstream"]
+    search_fields = ["description", "organisation__name", "workstream__title"]
+    autocomplete_fields = ["workstream", "organisation"]

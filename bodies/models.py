@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -284,12 +285,47 @@ class Membership(models.Model):
             )
 
 
-class BodyUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+class UserGrant(UserObjectPermissionBase):
+    """django-guardian's per-object grant to one account, with field names the admin
+    can show in German (guardian's own fields have none)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE
+    )
+    permission = models.ForeignKey(
+        Permission, verbose_name=_("permission"), on_delete=models.CASCADE
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = True
 
 
-class BodyGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+class GroupGrant(GroupObjectPermissionBase):
+    """django-guardian's per-object grant to a role group, with translated field names."""
+
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE)
+    permission = models.ForeignKey(
+        Permission, verbose_name=_("permission"), on_delete=models.CASCADE
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = True
+
+
+class BodyUserObjectPermission(UserGrant):
+    content_object = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.CASCADE)
+
+    class Meta(UserGrant.Meta):
+        verbose_name = _("body permission of a user")
+        verbose_name_plural = _("body permissions of users")
+
+
+class BodyGroupObjectPermission(GroupGrant):
+    content_object = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.CASCADE)
+
+    class Meta(GroupGrant.Meta):
+        verbose_name = _("body permission of a group")
+        verbose_name_plural = _("body permissions of groups")
 
 
 # --- Votes and decisions ---------------------------------------------------------
@@ -443,7 +479,9 @@ class OptionMeaning(models.TextChoices):
 
 
 class PollOption(models.Model):
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="options"
+    )
     label = models.CharField(_("label"), max_length=200)
     meaning = models.CharField(
         _("meaning"), max_length=10, choices=OptionMeaning.choices, default=OptionMeaning.CHOICE
@@ -485,12 +523,24 @@ class Entitlement(models.Model):
     ``side`` is the voter's side in the body, for the double majority.
     """
 
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="entitlements")
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="entitlements"
+    )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     side = models.CharField(_("side"), max_length=30, choices=Side.choices)
 
@@ -527,9 +577,15 @@ class Entitlement(models.Model):
 class Participation(models.Model):
     """That a voter took part in a secret poll, stored apart from what they chose."""
 
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="+")
-    cast_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="participations"
+    )
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="+"
+    )
+    cast_by = models.ForeignKey(
+        Person, verbose_name=_("cast by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("participation")
@@ -558,12 +614,24 @@ class Vote(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="votes"
+    )
     entitlement = models.ForeignKey(
-        Entitlement, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+        Entitlement,
+        verbose_name=_("entitlement"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
     )
     cast_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name=_("cast by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     side = models.CharField(_("side"), max_length=30, choices=Side.choices)
     choices = models.JSONField(_("choices"), default=list)
@@ -716,7 +784,10 @@ class Contribution(models.Model):
     """What a partner puts "on the heap" of a workstream (seed 000)."""
 
     workstream = models.ForeignKey(
-        Workstream, on_delete=models.CASCADE, related_name="contributions"
+        Workstream,
+        verbose_name=_("workstream"),
+        on_delete=models.CASCADE,
+        related_name="contributions",
     )
     organisation = models.ForeignKey(
         Organisation,

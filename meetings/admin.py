@@ -142,6 +142,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 class AgendaReviewAdmin(admin.ModelAdmin):
     list_display = ["meeting", "reviewer", "reviewed", "at"]
     list_filter = ["reviewed"]
+    search_fields = ["meeting__title", "reviewer__email", "comment"]
 
 
 # --- Public events: speakers, files, registrations (issue #7) ---------------------------
@@ -152,6 +153,7 @@ from .models import EventDocument, Registration, RegistrationCount, Speaker  # n
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "affiliation", "meeting", "position"]
+    list_filter = ["meeting__kind"]
     search_fields = ["name", "affiliation", "meeting__title"]
     autocomplete_fields = ["meeting"]
 
@@ -159,6 +161,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 @admin.register(EventDocument)
 class EventDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "meeting", "uploaded_at"]
+    list_filter = ["meeting__kind", "uploaded_at"]
     search_fields = ["title", "meeting__title"]
     autocomplete_fields = ["meeting"]
 
@@ -185,6 +188,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 @admin.register(RegistrationCount)
 class RegistrationCountAdmin(admin.ModelAdmin):
     list_display = ["meeting", "confirmed", "checked_in", "cancelled", "waiting", "purged_at"]
+    list_filter = ["meeting__kind", "purged_at"]
+    search_fields = ["meeting__title"]
 
 
 class TopicOptionInline(admin.TabularInline):
@@ -200,3 +205,87 @@ class TopicSurveyAdmin(admin.ModelAdmin):
     inlines = [TopicOptionInline]
     # Votes are counted through the survey service; who voted stays out of the admin.
     readonly_fields = ["status", "opened_at", "closed_at", "created_by"]
+
+
+# --- The rest: notes, grants, rendered files, calendar keys, survey rows ---------------
+
+from bodies.admin import (  # noqa: E402
+    GroupObjectPermissionAdmin,
+    ReadOnlyAdmin,
+    UserObjectPermissionAdmin,
+)
+
+from .models import (  # noqa: E402
+    CalendarToken,
+    MeetingGroupObjectPermission,
+    MeetingUserObjectPermission,
+    MinutesGroupObjectPermission,
+    MinutesUserObjectPermission,
+    RenderedDocument,
+    TopicVote,
+)
+
+
+@admin.register(CommitmentNote)
+class CommitmentNoteAdmin(admin.ModelAdmin):
+    list_display = ["commitment", "on", "author"]
+    list_filter = ["commitment__status"]
+    search_fields = ["text", "commitment__what", "commitment__organisation__name"]
+    date_hierarchy = "on"
+
+
+@admin.register(MeetingUserObjectPermission)
+class MeetingUserObjectPermissionAdmin(UserObjectPermissionAdmin):
+    search_fields = ["content_object__title", "user__email"]
+
+
+@admin.register(MeetingGroupObjectPermission)
+class MeetingGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
+    search_fields = ["content_object__title", "group__name"]
+
+
+@admin.register(MinutesUserObjectPermission)
+class MinutesUserObjectPermissionAdmin(UserObjectPermissionAdmin):
+    search_fields = ["content_object__meeting__title", "user__email"]
+
+
+@admin.register(MinutesGroupObjectPermission)
+class MinutesGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
+    search_fields = ["content_object__meeting__title", "group__name"]
+
+
+@admin.register(RenderedDocument)
+class RenderedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "meeting", "series", "audience", "status", "pages", "created_at"]
+    list_filter = ["kind", "status", "audience"]
+    search_fields = ["meeting__title", "series__title", "fingerprint"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(ReadOnlyAdmin):
+    # The key itself stays out: it opens the owner's calendar feed to whoever holds it.
+    list_display = ["user", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__email"]
+    exclude = ["token"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a key is how an administrator revokes a leaked feed address.
+        return super(ReadOnlyAdmin, self).has_delete_permission(request, obj)
+
+
+@admin.register(TopicOption)
+class TopicOptionAdmin(ReadOnlyAdmin):
+    list_display = ["label", "survey", "position"]
+    list_filter = ["survey__status"]
+    search_fields = ["label", "survey__title"]
+
+
+@admin.register(TopicVote)
+class TopicVoteAdmin(ReadOnlyAdmin):
+    # Who voted stays out of the admin, as on the survey: only which survey.
+    list_display = ["survey", "cast_at"]
+    list_filter = ["survey__status"]
+    search_fields = ["survey__title"]
+    exclude = ["registration"]

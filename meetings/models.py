@@ -8,11 +8,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from bodies.access import Visibility, VisibleQuerySet
-from bodies.models import Body, Decision, Organisation, Person, Poll, Workstream
+from bodies.models import (
+    Body,
+    Decision,
+    GroupGrant,
+    Organisation,
+    Person,
+    Poll,
+    UserGrant,
+    Workstream,
+)
 from spaces.models import Space
 
 
@@ -217,7 +225,9 @@ class Meeting(models.Model):
 class AgendaItem(models.Model):
     """A Tagesordnungspunkt. Sub-items hang under their parent (2.1 under 2)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent item"),
@@ -284,7 +294,12 @@ class GuidingQuestionStatus(models.TextChoices):
 class GuidingQuestion(models.Model):
     """A Leitfrage: answered in the minutes, or carried over to the next meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guiding_questions")
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="guiding_questions",
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -334,7 +349,9 @@ class MinutesStatus(models.TextChoices):
 
 
 class Minutes(models.Model):
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
@@ -394,7 +411,9 @@ class RecommendationLevel(models.TextChoices):
 
 
 class MinuteEntry(models.Model):
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="entries")
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="entries"
+    )
     section = models.CharField(_("section"), max_length=20, choices=MinuteSection.choices)
     text = models.TextField(_("text"))
     agenda_item = models.ForeignKey(
@@ -487,9 +506,16 @@ OPEN_ACTION_STATUSES = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
 class ActionItem(models.Model):
     """An Aufgabe handed out at a meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
     )
     title = models.CharField(_("title"), max_length=300)
     assignee_person = models.ForeignKey(
@@ -573,7 +599,9 @@ def _checked_or_runs_q(user) -> Q:
 class Commitment(models.Model):
     """A Zusage: who promised what, at which meeting, due when; kept or broken."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="commitments")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="commitments"
+    )
     person = models.ForeignKey(
         Person,
         verbose_name=_("promised by"),
@@ -648,11 +676,18 @@ class Commitment(models.Model):
 class CommitmentNote(models.Model):
     """A dated note on a commitment's progress."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="notes")
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="notes"
+    )
     on = models.DateField(_("date"), default=datetime.date.today)
     text = models.TextField(_("note"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -673,8 +708,12 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attendances"
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -697,9 +736,14 @@ class Attendance(models.Model):
 class AgendaReview(models.Model):
     """The councillor's sign-off or comment on a Jour-Fixe agenda."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviews")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     reviewed = models.BooleanField(_("agenda reviewed"), default=False)
     comment = models.TextField(_("comment"), blank=True)
@@ -717,20 +761,36 @@ class AgendaReview(models.Model):
 
 
 # Explicit grants: a guest invited to one meeting, the minute taker of one set of minutes.
-class MeetingUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+class MeetingUserObjectPermission(UserGrant):
+    content_object = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE)
+
+    class Meta(UserGrant.Meta):
+        verbose_name = _("meeting permission of a user")
+        verbose_name_plural = _("meeting permissions of users")
 
 
-class MeetingGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+class MeetingGroupObjectPermission(GroupGrant):
+    content_object = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE)
+
+    class Meta(GroupGrant.Meta):
+        verbose_name = _("meeting permission of a group")
+        verbose_name_plural = _("meeting permissions of groups")
 
 
-class MinutesUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)
+class MinutesUserObjectPermission(UserGrant):
+    content_object = models.ForeignKey(Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE)
+
+    class Meta(UserGrant.Meta):
+        verbose_name = _("minutes permission of a user")
+        verbose_name_plural = _("minutes permissions of users")
 
 
-class MinutesGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)
+class MinutesGroupObjectPermission(GroupGrant):
+    content_object = models.ForeignKey(Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE)
+
+    class Meta(GroupGrant.Meta):
+        verbose_name = _("minutes permission of a group")
+        verbose_name_plural = _("minutes permissions of groups")
 
 
 class DocumentKind(models.TextChoices):
@@ -875,15 +935,18 @@ def validate_event_document_content(file) -> None:
 class Speaker(models.Model):
     """Someone on the podium of a public event; shown on its public page."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="speakers"
+    )
     name = models.CharField(_("name"), max_length=200)
     affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
-        verbose_name = _("speaker")
-        verbose_name_plural = _("speakers")
+        # Not "speaker", which the minutes use for whoever spoke (Redner*in).
+        verbose_name = _("event speaker")
+        verbose_name_plural = _("event speakers")
         ordering = ["meeting", "position", "pk"]
 
     def __str__(self):
@@ -896,7 +959,9 @@ class EventDocument(models.Model):
     As visible as the event itself; served through a view that asks the kernel, never
     straight from MEDIA_ROOT."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="event_documents")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="event_documents"
+    )
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(
         _("file"),
@@ -940,7 +1005,9 @@ class Registration(models.Model):
     ``RegistrationCount``) a configurable number of days after the event. The token is
     the registrant's only key: it is in the links of their mails."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
+    )
     name = models.CharField(_("name"), max_length=200)
     # Stored in lower case, so the same address cannot register twice.
     email = models.EmailField(_("e-mail address"))
@@ -994,7 +1061,10 @@ class RegistrationCount(models.Model):
     """What is kept of an event's registrations once the personal data is deleted."""
 
     meeting = models.OneToOneField(
-        Meeting, on_delete=models.CASCADE, related_name="registration_count"
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="registration_count",
     )
     confirmed = models.PositiveIntegerField(_("confirmed"), default=0)
     waiting = models.PositiveIntegerField(_("still on the waiting list"), default=0)
@@ -1071,7 +1141,9 @@ class TopicSurvey(models.Model):
 
 
 class TopicOption(models.Model):
-    survey = models.ForeignKey(TopicSurvey, on_delete=models.CASCADE, related_name="options")
+    survey = models.ForeignKey(
+        TopicSurvey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="options"
+    )
     label = models.CharField(_("topic"), max_length=300)
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -1093,7 +1165,9 @@ class TopicVote(models.Model):
     The registration is set to NULL when its personal data is deleted: the vote stays
     counted, and nobody can tell any more whose it was."""
 
-    survey = models.ForeignKey(TopicSurvey, on_delete=models.CASCADE, related_name="votes")
+    survey = models.ForeignKey(
+        TopicSurvey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="votes"
+    )
     registration = models.ForeignKey(
         Registration,
         verbose_name=_("registration"),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from aks.mail.models import MailKind, OutboxMessage
 from aks.mail.services import Attachment, queue_mail
+from bodies.models import Person
 
 from .models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -88,6 +89,22 @@ def seats(meeting: Meeting) -> Seats:
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
     return Seats(capacity=meeting.capacity, **counts)
+
+
+def registration_initial(user) -> dict[str, str]:
+    """What a signed-in member would type into the registration form anyway: the name,
+    address and organisation of her person record, else of her account. The fields stay
+    editable; the public (anonymous) form starts empty."""
+    if not user.is_authenticated:
+        return {}
+    person = Person.objects.filter(user=user).select_related("organisation").first()
+    initial = {
+        "name": (person.name if person else "") or user.display_name,
+        "email": user.email or (person.email if person else ""),
+    }
+    if person and person.organisation:
+        initial["organisation"] = person.organisation.name
+    return {key: value for key, value in initial.items() if value}
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:

@@ -1,15 +1,43 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from bodies.admin import AuditedAdmin
+from bodies.admin import AuditedAdmin, GroupObjectPermissionAdmin, UserObjectPermissionAdmin
 
 from . import services
-from .models import District, Instrument, Space, SpaceNeed, SpaceStatusChange
+from .models import (
+    District,
+    Instrument,
+    Space,
+    SpaceGroupObjectPermission,
+    SpaceNeed,
+    SpaceNeedGroupObjectPermission,
+    SpaceNeedUserObjectPermission,
+    SpaceStatusChange,
+    SpaceUserObjectPermission,
+)
+
+
+class InUseFilter(admin.SimpleListFilter):
+    """Whether any space uses the row: the one thing worth filtering a short list of
+    instruments or neighbourhoods by."""
+
+    title = _("in use")
+    parameter_name = "in_use"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(spaces__isnull=self.value() == "no").distinct()
+        return queryset
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
+    list_filter = [InUseFilter]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -17,6 +45,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
+    list_filter = [InUseFilter]
     search_fields = ["name"]
 
 
@@ -82,3 +111,23 @@ class SpaceNeedAdmin(admin.ModelAdmin):
     search_fields = ["title", "purpose", "organisation__name"]
     autocomplete_fields = ["organisation", "body"]
     filter_horizontal = ["districts"]
+
+
+@admin.register(SpaceUserObjectPermission)
+class SpaceUserObjectPermissionAdmin(UserObjectPermissionAdmin):
+    search_fields = ["content_object__name", "user__email"]
+
+
+@admin.register(SpaceGroupObjectPermission)
+class SpaceGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
+    search_fields = ["content_object__name", "group__name"]
+
+
+@admin.register(SpaceNeedUserObjectPermission)
+class SpaceNeedUserObjectPermissionAdmin(UserObjectPermissionAdmin):
+    search_fields = ["content_object__title", "user__email"]
+
+
+@admin.register(SpaceNeedGroupObjectPermission)
+class SpaceNeedGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
+    search_fields = ["content_object__title", "group__name"]

@@ -3,8 +3,6 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import level_q
-
 from .models import (
     District,
     Instrument,
@@ -15,6 +13,7 @@ from .models import (
     SpaceNeed,
     SpaceStatus,
 )
+from .rules import owner_visible_q
 
 ANY = _("any")
 YES_NO = [("", ANY), ("true", _("yes")), ("false", _("no"))]
@@ -63,7 +62,7 @@ class SpaceFilter(django_filters.FilterSet):
         return getattr(self.request, "user", None)
 
     def _owner_visible(self) -> Q:
-        return level_q(self.user, Space, field="owner_visibility")
+        return owner_visible_q(self.user)
 
     def filter_text(self, queryset, name, value):
         words = value.split()

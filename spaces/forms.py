@@ -114,8 +114,8 @@ class ReportForm(forms.ModelForm):
         }
         help_texts = {
             "name": _("E.g. “Former bakery on the corner”."),
-            "owner_kind": _("Only the AKS team sees this."),
-            "owner_notes": _("Only the AKS team sees this."),
+            "owner_kind": _("Only the AKS team and you see this."),
+            "owner_notes": _("Only the AKS team and you see this."),
             "description": _("Since when is it empty, what state is it in, who could use it?"),
         }
         widgets = {

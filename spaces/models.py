@@ -13,11 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from bodies.access import Visibility, VisibleQuerySet
-from bodies.models import Body, Decision, Organisation
+from bodies.models import Body, Decision, GroupGrant, Organisation, UserGrant
 
 
 class Instrument(models.Model):
@@ -307,13 +306,13 @@ class SpaceStatusChange(models.Model):
         Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="status_changes"
     )
     from_status = models.CharField(
-        _("from"), max_length=20, choices=SpaceStatus.choices, blank=True
+        _("previous status"), max_length=20, choices=SpaceStatus.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=20, choices=SpaceStatus.choices)
-    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    to_status = models.CharField(_("new status"), max_length=20, choices=SpaceStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -432,17 +431,37 @@ class SpaceNeed(models.Model):
             raise ValidationError({"kinds": _("Choose kinds of space from the list.")})
 
 
-class SpaceUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Space, on_delete=models.CASCADE)
+class SpaceUserObjectPermission(UserGrant):
+    content_object = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.CASCADE)
+
+    class Meta(UserGrant.Meta):
+        verbose_name = _("space permission of a user")
+        verbose_name_plural = _("space permissions of users")
 
 
-class SpaceGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Space, on_delete=models.CASCADE)
+class SpaceGroupObjectPermission(GroupGrant):
+    content_object = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.CASCADE)
+
+    class Meta(GroupGrant.Meta):
+        verbose_name = _("space permission of a group")
+        verbose_name_plural = _("space permissions of groups")
 
 
-class SpaceNeedUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(SpaceNeed, on_delete=models.CASCADE)
+class SpaceNeedUserObjectPermission(UserGrant):
+    content_object = models.ForeignKey(
+        SpaceNeed, verbose_name=_("space need"), on_delete=models.CASCADE
+    )
+
+    class Meta(UserGrant.Meta):
+        verbose_name = _("space need permission of a user")
+        verbose_name_plural = _("space need permissions of users")
 
 
-class SpaceNeedGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(SpaceNeed, on_delete=models.CASCADE)
+class SpaceNeedGroupObjectPermission(GroupGrant):
+    content_object = models.ForeignKey(
+        SpaceNeed, verbose_name=_("space need"), on_delete=models.CASCADE
+    )
+
+    class Meta(GroupGrant.Meta):
+        verbose_name = _("space need permission of a group")
+        verbose_name_plural = _("space need permissions of groups")

@@ -5,7 +5,32 @@ permissions without an object (adding a space, reporting a vacancy) are the plai
 predicates at the end of this module.
 """
 
-from bodies.access import can_view, is_active_user, is_staff, rule, sees_level
+from bodies.access import (
+    boolean_expression,
+    can_view,
+    is_active_user,
+    is_staff,
+    level_or_own_q,
+    rule,
+    sees_level_or_own,
+)
+
+# Owner details (organisation, kind, notes) have their own level; the person who
+# reported the space also reads back what she typed in, even when staff later set the
+# owner level above hers.
+OWNER_LEVEL = {"field": "owner_visibility", "own_field": "reported_by"}
+
+
+def owner_visible_q(user, prefix: str = ""):
+    """Spaces (reached through ``prefix``) whose owner details ``user`` may see."""
+    from .models import Space
+
+    return level_or_own_q(user, Space, prefix=prefix, **OWNER_LEVEL)
+
+
+def owner_visible_expression(user):
+    """The ``owner_visible`` annotation of space querysets."""
+    return boolean_expression(owner_visible_q(user))
 
 
 @rule("spaces.view_space")
@@ -21,8 +46,9 @@ def change_space(user, space):
 
 @rule("spaces.view_space_owner")
 def view_space_owner(user, space):
-    """Owner organisation, kind and notes: their own level, on a space one can see."""
-    return can_view(user, space) and sees_level(user, space, "owner_visibility")
+    """Owner organisation, kind and notes: their own level (or one's own report), on a
+    space one can see."""
+    return can_view(user, space) and sees_level_or_own(user, space, **OWNER_LEVEL)
 
 
 @rule("spaces.view_spaceneed")

@@ -1,7 +1,8 @@
 """Reads of spaces and needs shared by the pages, the map, GeoJSON and CSV.
 
 Owner details (organisation, kind, notes) have their own level,
-``Space.owner_visibility``. Every space that leaves this module carries
+``Space.owner_visibility``, which the reporter of a space passes too
+(``rules.owner_visible_q``). Every space that leaves this module carries
 ``owner_visible`` and, where that is false, has its owner details blanked out in
 memory, so no page, export or match can show them by mistake. Such a redacted
 object refuses to be saved.
@@ -12,10 +13,11 @@ from django.db.models.query import ModelIterable
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bodies.access import level_visible_expression, visibility_q
+from bodies.access import visibility_q
 from bodies.models import Decision
 
 from .models import NeedStatus, OwnerKind, Space, SpaceNeed, SpaceStatusChange
+from .rules import owner_visible_expression
 
 OWNER_FIELDS = ("owner_organisation", "owner_kind", "owner_notes", "owner_visibility")
 
@@ -42,7 +44,7 @@ def visible_spaces(user):
     queryset = (
         Space.objects.visible_to(user)
         .select_related("district", "owner_organisation", "current_user_organisation")
-        .annotate(owner_visible=level_visible_expression(user, Space, "owner_visibility"))
+        .annotate(owner_visible=owner_visible_expression(user))
         .order_by("name", "pk")
     )
     queryset._iterable_class = OwnerRedactingIterable
@@ -102,7 +104,7 @@ def space_for_change(user, pk: int) -> Space:
     """
     return _get_or_404(
         Space.objects.visible_to(user)
-        .annotate(owner_visible=level_visible_expression(user, Space, "owner_visibility"))
+        .annotate(owner_visible=owner_visible_expression(user))
         .prefetch_related("instruments"),
         pk=pk,
     )

@@ -366,7 +366,15 @@ def space_report(request):
             ),
         )
         return redirect(space)
-    return render(request, "spaces/report_form.html", {"form": form})
+    return render(
+        request,
+        "spaces/report_form.html",
+        {
+            "form": form,
+            "tile_url": settings.SPACES_TILE_URL,
+            "tile_attribution": settings.SPACES_TILE_ATTRIBUTION,
+        },
+    )
 
 
 def need_list(request):

@@ -8,6 +8,7 @@ settings actually read.
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -376,3 +377,53 @@ def test_build_context_leaves_out_local_state_and_secrets():
     }
     assert {".venv", "var", ".git", "node_modules", ".env"} <= patterns
     assert any("__pycache__" in pattern for pattern in patterns)
+
+
+# --- make run -------------------------------------------------------------------------
+
+
+def make_run_commands(*arguments, **environment_overrides):
+    """The commands `make run` would execute (dry run), as a list of lines."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    }
+    env.update(environment_overrides)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), "run", *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def site_url_of(command):
+    match = re.search(r"\bSITE_URL=(\S+)", command)
+    assert match, command
+    return shlex.split(match.group(1))[0]
+
+
+def test_make_run_points_mail_links_at_the_port_it_serves():
+    commands = make_run_commands("PORT=8123")
+    (runserver,) = [command for command in commands if "manage.py runserver" in command]
+    assert runserver.rstrip().endswith("runserver 127.0.0.1:8123")
+    assert site_url_of(runserver) == "http://127.0.0.1:8123"
+    (seed,) = [command for command in commands if "manage.py seed_demo" in command]
+    assert site_url_of(seed) == "http://127.0.0.1:8123"
+
+
+def test_make_run_keeps_a_site_url_that_is_set():
+    commands = make_run_commands("PORT=8123", SITE_URL="https://demo.example.org")
+    (runserver,) = [command for command in commands if "manage.py runserver" in command]
+    assert site_url_of(runserver) == "https://demo.example.org"
+
+
+def test_readme_documents_the_port_and_host_of_make_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run PORT=8080" in readme
+    assert "HOST=" in readme

@@ -28,11 +28,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bodies.access import level_visible_expression, visibility_q
+from bodies.access import visibility_q
 from bodies.history import HistoryRow, changed_fields, fetch_records
 from bodies.models import Body, Decision, Membership, Poll
 from meetings.models import Commitment, MinuteEntry, Minutes
 from spaces.models import Space
+from spaces.rules import owner_visible_expression
 from spaces.selectors import OWNER_FIELDS
 
 
@@ -55,9 +56,7 @@ class Tracked:
 
 
 def _visible_spaces(user) -> QuerySet:
-    return Space.objects.visible_to(user).annotate(
-        owner_visible=level_visible_expression(user, Space, "owner_visibility")
-    )
+    return Space.objects.visible_to(user).annotate(owner_visible=owner_visible_expression(user))
 
 
 TRACKED: tuple[Tracked, ...] = (

@@ -122,7 +122,9 @@ def _event_context(request, meeting: Meeting, form=None) -> dict:
         context["archived_count"] = RegistrationCount.objects.filter(meeting=meeting).first()
     if state == services.RegistrationState.OPEN:
         context["form"] = form or RegistrationForm(
-            meeting=meeting, retention_days=services.retention_days()
+            meeting=meeting,
+            retention_days=services.retention_days(),
+            initial=services.registration_initial(user),
         )
     if meeting.start < now:
         context["documents"] = list(meeting.event_documents.all())

@@ -116,7 +116,7 @@ def test_a_reported_vacancy_is_verified_negotiated_and_shown_on_the_map(spaces_d
     page.goto(f"{base}/raeume/karte/")
     wait_for_markers(page)
     marker(page, NAME).wait_for(state="visible")
-    assert NAME in page.locator("#space-map-list-heading + table").inner_text()
+    assert NAME in page.locator("#space-map-list-heading + .table-scroll table").inner_text()
     assert_accessible(page)
 
     # Keyboard: the marker takes focus and Enter opens its popup with a link to the page.

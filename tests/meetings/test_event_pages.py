@@ -3,6 +3,7 @@ staff pages for registrations (list, door check-in, CSV) per persona."""
 
 import datetime
 
+import html5lib
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -21,7 +22,7 @@ from meetings.models import (
 )
 from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
-from tests.factories import XSS, BodyFactory
+from tests.factories import XSS, BodyFactory, OrganisationFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory, publish
 from tests.meetings.factories_events import EventFactory, RegistrationFactory, SpeakerFactory
@@ -211,6 +212,50 @@ def test_a_full_event_says_so_and_still_takes_registrations(client):
     assert "form" in response.context
 
 
+def _registration_inputs(response) -> dict[str, str]:
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    return {
+        field.get("name"): field.get("value", "")
+        for field in document.iterfind(".//input")
+        if field.get("name") in {"name", "email", "organisation"}
+    }
+
+
+def test_it_prefills_the_registration_form_for_a_signed_in_member(client, make_user):
+    from aks.accounts import roles
+
+    user = make_user(roles.ASSOCIATION_MEMBER, email="jana@example.org")
+    PersonFactory(
+        user=user, name="Jana Beispiel", organisation=OrganisationFactory(name="Kiezladen e.V.")
+    )
+    client.force_login(user)
+    response = client.get(reverse("meetings:event_detail", args=[EventFactory().pk]))
+    assert_valid_html(response)
+    assert _registration_inputs(response) == {
+        "name": "Jana Beispiel",
+        "email": "jana@example.org",
+        "organisation": "Kiezladen e.V.",
+    }
+
+
+def test_it_prefills_the_account_name_when_there_is_no_person(client, make_user):
+    from aks.accounts import roles
+
+    user = make_user(roles.ASSOCIATION_MEMBER, email="ole@example.org", display_name="Ole")
+    client.force_login(user)
+    response = client.get(reverse("meetings:event_detail", args=[EventFactory().pk]))
+    assert _registration_inputs(response) == {
+        "name": "Ole",
+        "email": "ole@example.org",
+        "organisation": "",
+    }
+
+
+def test_it_leaves_the_registration_form_empty_for_the_public(client):
+    response = client.get(reverse("meetings:event_detail", args=[EventFactory().pk]))
+    assert _registration_inputs(response) == {"name": "", "email": "", "organisation": ""}
+
+
 # --- events list ---------------------------------------------------------------------------
 
 
@@ -304,6 +349,27 @@ def test_the_registration_list_groups_by_status(client, make_user):
     assert "Anna Sitz" in content and "Ben Warte" in content
 
 
+def test_it_heads_the_waiting_list_column_platz_not_ort(client, make_user):
+    # "Place" is both a location (Ort) and a position in a queue (Platz).
+    from aks.accounts import roles
+
+    meeting = EventFactory(capacity=0, place="Nachbarschaftshaus")
+    RegistrationFactory(
+        meeting=meeting, name="Ben Warte", status=RegistrationStatus.WAITING, position=1
+    )
+    client.force_login(make_user(roles.V_INTERN))
+    response = client.get(reverse("meetings:event_registrations", args=[meeting.pk]))
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    (waiting,) = [
+        section
+        for section in document.iter("section")
+        if section.get("aria-labelledby") == "status-waiting"
+    ]
+    headings = ["".join(th.itertext()) for th in waiting.iterfind(".//thead//th")]
+    assert headings[0] == "Platz"
+    assert "Ort" not in headings
+
+
 def test_the_door_list_finds_and_checks_in_and_undoes(client, make_user):
     from aks.accounts import roles
 
@@ -359,6 +425,11 @@ def test_list_and_detail_queries_do_not_grow(
     with django_assert_max_num_queries(8):
         assert client.get(reverse("meetings:event_list")).status_code == 200
     with django_assert_max_num_queries(12):
+        assert client.get(reverse("meetings:event_detail", args=[meeting.pk])).status_code == 200
+    member = make_user(roles.ASSOCIATION_MEMBER)
+    PersonFactory(user=member, organisation=OrganisationFactory())
+    client.force_login(member)
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("meetings:event_detail", args=[meeting.pk])).status_code == 200
     client.force_login(make_user(roles.V_INTERN))
     for name in ("event_registrations", "event_check_in", "event_registrations_csv"):

@@ -1,8 +1,11 @@
 """Each role's overview shows what that role needs next; the councillor reviews the agenda."""
 
 import datetime
+import re
 
+import html5lib
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,3 +129,21 @@ def test_the_overview_query_count_does_not_grow(
     client.force_login(make_user(roles.COUNCILLOR))
     with django_assert_max_num_queries(20):
         assert client.get(reverse("portal:dashboard")).status_code == 200
+
+
+def test_it_numbers_each_jour_fixe_agenda_item_once(client, make_user, jour_fixe):
+    # The numbers are written out ("1", "2.1"), so the list must not add its own markers
+    # too: "1. 1 Offene Aufgaben" was the result.
+    add_agenda_item(meeting=jour_fixe, title="Offene Aufgaben")
+    client.force_login(make_user(roles.COUNCILLOR))
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    document = html5lib.parse(content, namespaceHTMLElements=False)
+    section = document.find(".//section[@aria-labelledby='jf-heading']")
+    lists = section.findall(".//ol")
+    assert lists
+    for ordered in lists:
+        assert "agenda-list" in ordered.get("class", "").split()
+    numbers = [span.text for span in section.iter("span") if span.get("class") == "agenda-number"]
+    assert numbers == ["1", "2", "3"]
+    stylesheet = (settings.BASE_DIR / "static" / "css" / "aks.css").read_text(encoding="utf-8")
+    assert re.search(r"\.agenda-list\s*\{[^}]*list-style:\s*none", stylesheet)

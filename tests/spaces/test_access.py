@@ -307,7 +307,7 @@ def test_staff_only_offer_levels_they_see_themselves(client, make_user):
 
 
 @pytest.mark.django_db
-def test_the_reporter_sees_their_report_but_not_its_owner_details(client, make_user):
+def test_the_reporter_sees_the_owner_details_she_typed_in(client, make_user):
     member = make_user(roles.ASSOCIATION_MEMBER)
     client.force_login(member)
     response = client.post(
@@ -325,13 +325,56 @@ def test_the_reporter_sees_their_report_but_not_its_owner_details(client, make_u
     space = Space.objects.get(name="Leerer Laden an der Ecke")
     assert response.status_code == 302
     assert response["Location"] == space.get_absolute_url()
+    # The owner details keep the team's level; she passes it as their reporter.
+    assert space.owner_visibility == Visibility.TEAM
+    assert member.has_perm("spaces.view_space_owner", space)
     page = client.get(space.get_absolute_url()).content.decode()
     assert "Leerer Laden an der Ecke" in page
-    assert NOTES not in page
+    assert NOTES in page
+    (listed,) = visible_spaces(member).filter(pk=space.pk)
+    assert listed.owner_visible and listed.owner_notes == NOTES
     client.logout()
     assert client.get(space.get_absolute_url()).status_code == 404
     client.force_login(make_user(roles.V_INTERN))
     assert NOTES in client.get(space.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_owner_details_from_other_members_who_see_the_report(make_user):
+    reporter = make_user(roles.ASSOCIATION_MEMBER)
+    other = make_user(roles.ASSOCIATION_MEMBER)
+    space = SpaceFactory(
+        visibility=Visibility.PUBLIC,
+        owner_visibility=Visibility.TEAM,
+        owner_notes=NOTES,
+        reported_by=reporter,
+    )
+    assert reporter.has_perm("spaces.view_space_owner", space)
+    assert not other.has_perm("spaces.view_space_owner", space)
+    assert not AnonymousUser().has_perm("spaces.view_space_owner", space)
+    (seen,) = visible_spaces(other).filter(pk=space.pk)
+    assert not seen.owner_visible and seen.owner_notes == ""
+
+
+@pytest.mark.django_db
+def test_it_hides_the_owner_details_from_a_deactivated_reporter(make_user):
+    reporter = make_user(roles.ASSOCIATION_MEMBER)
+    space = SpaceFactory(
+        visibility=Visibility.PUBLIC, owner_visibility=Visibility.TEAM, reported_by=reporter
+    )
+    reporter.is_active = False
+    reporter.save()
+    assert not reporter.has_perm("spaces.view_space_owner", space)
+
+
+@pytest.mark.django_db
+def test_the_reporter_rule_does_not_narrow_what_a_superuser_sees(make_user):
+    superuser = make_user(is_superuser=True)
+    space = SpaceFactory(
+        owner_visibility=Visibility.ADMIN_INTERNAL, reported_by=make_user(), owner_notes=NOTES
+    )
+    (seen,) = visible_spaces(superuser).filter(pk=space.pk)
+    assert seen.owner_visible and seen.owner_notes == NOTES
 
 
 @pytest.mark.django_db

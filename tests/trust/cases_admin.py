@@ -37,8 +37,8 @@ _counter = itertools.count(1)
 def _factory_instance(world: World, model):
     """The world's own object, or one from the project's factories, where one exists."""
     from aks.accounts.models import User
-    from bodies.models import Body, Membership, Organisation, Person
-    from meetings.models import Meeting, Registration, Speaker
+    from bodies.models import Body, Entitlement, Membership, Organisation, Person, Poll, Side
+    from meetings.models import DocumentKind, Meeting, Registration, RenderedDocument, Speaker
     from spaces.models import District, Instrument, Space, SpaceNeed
     from tests.factories import OrganisationFactory
     from tests.meetings.factories import MeetingFactory
@@ -58,7 +58,18 @@ def _factory_instance(world: World, model):
         Person: lambda: member.person,
         Membership: lambda: Membership.objects.filter(person__user=member).first(),
         Organisation: OrganisationFactory,
+        # A roll entry names a person or an organisation, never both or neither.
+        Entitlement: lambda: Entitlement.objects.create(
+            poll=_instance(world, Poll), person=member.person, side=Side.CIVIL_SOCIETY
+        ),
         Meeting: lambda: MeetingFactory(body=world.body),
+        # A rendered file belongs to a meeting or a series, never both or neither.
+        RenderedDocument: lambda: RenderedDocument.objects.create(
+            kind=DocumentKind.AGENDA,
+            meeting=_instance(world, Meeting),
+            audience="public",
+            fingerprint="matrix",
+        ),
         Speaker: lambda: SpeakerFactory(meeting=_instance(world, Meeting)),
         Registration: lambda: RegistrationFactory(meeting=_instance(world, Meeting)),
         District: DistrictFactory,
