@@ -643,6 +643,36 @@ def case_survey_vote():
     )
 
 
+def _question():
+    from meetings.models import GuidingQuestion
+
+    return GuidingQuestion.objects.filter(meeting__body__slug="ag1").order_by("pk").first()
+
+
+def case_question_add():
+    from meetings.models import GuidingQuestion
+
+    meeting = _meeting(body__slug="aks-team", status="planned")
+    return Case(
+        reverse("meetings:question_add", args=[meeting.pk]),
+        demo_user("v-intern"),
+        {"text": "Fuzz-Leitfrage", "agenda_item": "", "visibility": "team"},
+        watch=lambda: _rows(GuidingQuestion.objects.filter(meeting=meeting)),
+    )
+
+
+def case_question_answer():
+    from meetings.models import GuidingQuestion
+
+    question = _question()
+    return Case(
+        reverse("meetings:question_answer", args=[question.pk]),
+        demo_user("v-intern"),
+        {"answer": "Fuzz-Antwort"},
+        watch=lambda: _rows(GuidingQuestion.objects.filter(pk=question.pk)),
+    )
+
+
 # Form class (module.Class) -> the cases that drive it through its view.
 FORM_CASES = {
     "bodies.forms.PollForm": [case_poll_create],
@@ -679,6 +709,8 @@ FORM_CASES = {
     "meetings.forms_public.RecommendationForm": [case_recommendations],
     "meetings.forms_public.SurveyForm": [case_survey_create],
     "meetings.forms_public.TopicVoteForm": [case_survey_vote],
+    "meetings.forms_questions.GuidingQuestionForm": [case_question_add],
+    "meetings.forms_questions.AnswerForm": [case_question_answer],
 }
 
 
@@ -736,6 +768,18 @@ def raw_survey_status():
     )
 
 
+def raw_question_move():
+    from meetings.models import GuidingQuestion
+
+    question = _question()
+    return Case(
+        reverse("meetings:question_move", args=[question.pk]),
+        demo_user("v-intern"),
+        {"offset": "1"},
+        watch=lambda: _rows(GuidingQuestion.objects.filter(meeting=question.meeting)),
+    )
+
+
 # Views reading ``request.POST`` that are not fuzzed here, and why.
 RAW_POST_NOT_FUZZED = {
     "set_language": "Django's own view (i18n); it only compares the value with LANGUAGES",
@@ -747,6 +791,7 @@ RAW_POST_CASES = {
     "meetings:event_check_in": [raw_check_in],
     "meetings:agenda_move": [raw_agenda_move],
     "meetings:survey_status": [raw_survey_status],
+    "meetings:question_move": [raw_question_move],
     # Its form class is fuzzed above; the raw field is "next", sent in that case.
     "meetings:action_item_status": [case_action_item_status],
 }

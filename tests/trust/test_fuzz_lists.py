@@ -215,6 +215,13 @@ def _bodies_lists():
 
 
 # URL name -> how to ask the list.
+def list_question_add():
+    from meetings.models import Meeting
+
+    meeting = _first(Meeting, body__slug="aks-team", status="planned")
+    return ListCase(reverse("meetings:question_add", args=[meeting.pk]), {"top": "1"})
+
+
 LIST_CASES = {
     **_bodies_lists(),
     "bodies:polls": list_body_polls,
@@ -231,6 +238,7 @@ LIST_CASES = {
     "meetings:event_list": list_events,
     "meetings:event_check_in": list_check_in,
     "meetings:series_detail": list_series,
+    "meetings:question_add": list_question_add,
     "meetings:meeting_create": _planning("meetings:meeting_create"),
     "meetings:series_create": _planning("meetings:series_create"),
     "meetings:calendar_page": _plain("meetings:calendar_page"),
