@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from aks.accounts import roles
 from bodies.demo import DEMO_USERS, seed_workstreams
@@ -53,18 +54,21 @@ def test_the_chair_adds_a_member_and_ends_a_term(demo, page):
     form.locator("#id_organisation").select_option(
         label="Bezirksamt Friedrichshain-Kreuzberg, Stadtentwicklungsamt"
     )
-    form.locator("#id_start").fill("2026-03-01")
-    form.locator("#id_end").fill("2027-02-28")
+    # A term that runs today, whatever day the test runs on.
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    end = start + datetime.timedelta(days=364)
+    form.locator("#id_start").fill(start.isoformat())
+    form.locator("#id_end").fill(end.isoformat())
     with page.expect_navigation():
         form.get_by_role("button", name=ADD).click()
     assert page.locator(".message-success").is_visible()
     current = page.locator("section[aria-labelledby=current-heading]")
     assert current.get_by_role("rowheader", name="Greta Sommer").is_visible()
     greta = Membership.objects.get(person__name="Greta Sommer", body__slug=BODY)
-    assert (greta.start, greta.end) == (datetime.date(2026, 3, 1), datetime.date(2027, 2, 28))
+    assert (greta.start, greta.end) == (start, end)
 
     # End Piotr Wendland's term today.
-    today = datetime.date.today()
+    today = timezone.localdate()
     row = current.locator("tr", has=page.get_by_role("rowheader", name="Piotr Wendland"))
     row.locator("input[type=date]").fill(today.isoformat())
     with page.expect_navigation():
