@@ -358,7 +358,7 @@ def assembly(demo):
     seed_meetings()
     seed_events()
     meeting = Meeting.objects.get(title=ASSEMBLY)
-    # The demo dates its assembly on a fixed day; the journeys need it still to come.
+    # The journeys need the assembly within the hour, whatever day the demo was seeded.
     start = timezone.now() + datetime.timedelta(hours=1)
     Meeting.objects.filter(pk=meeting.pk).update(
         start=start, end=start + datetime.timedelta(hours=2)

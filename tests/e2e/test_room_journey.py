@@ -33,7 +33,7 @@ def assembly(demo):
         body=body,
         role=MembershipRole.CHAIR,
         side=Side.CIVIL_SOCIETY,
-        start=datetime.date(2024, 1, 1),
+        start=timezone.localdate() - datetime.timedelta(days=365),
     )
     start = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=30)
     return Meeting.objects.create(
