@@ -308,6 +308,19 @@ def led_body_ids(user) -> frozenset[int]:
     )
 
 
+def leads_a_body(user) -> bool:
+    """The user chairs (or deputises for) some body in a running term: one EXISTS query,
+    for the navigation, which offers the follow-up lists to whoever runs a body."""
+    from .models import Membership, MembershipRole
+
+    return (
+        is_active_user(user)
+        and Membership.objects.active()
+        .filter(person__user=user, role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY])
+        .exists()
+    )
+
+
 def leads_body(user, body_id: int) -> bool:
     """The user chairs (or deputises for) the body in a running term."""
     from .models import Membership, MembershipRole

@@ -15,6 +15,7 @@ from bodies.access import (
     grant_q,
     is_active_user,
     is_staff,
+    leads_a_body,
     leads_body,
     leads_body_q,
     led_body_ids,
@@ -197,6 +198,7 @@ def change_guidingquestion(user, question):
 
 def follows_up(user) -> bool:
     """Who works with the internal lists of action items and commitments (offered in the
-    navigation): the AKS team and the councillor, whose levels cover the team's objects.
-    The lists themselves show each reader what they may see."""
-    return is_active_user(user) and Visibility.TEAM in levels_for(user)
+    navigation): the AKS team and the councillor, whose levels cover the team's objects,
+    and the chairs (and deputies) of a body, who run its rows there. The lists themselves
+    show each reader what they may see. The levels are asked first: they cost no query."""
+    return is_active_user(user) and (Visibility.TEAM in levels_for(user) or leads_a_body(user))

@@ -340,6 +340,20 @@ def minutes_for(meeting: Meeting) -> Minutes:
 
 
 @transaction.atomic
+def start_minutes(*, meeting: Meeting) -> Minutes:
+    """Start the minutes of a meeting that has been held; they take its visibility.
+
+    Minutes record what happened, so a meeting still planned, invited or cancelled has
+    none to start (recommendations collected while an event runs go through
+    :func:`add_recommendation` instead)."""
+    _ensure(
+        meeting.status == MeetingStatus.HELD,
+        _("Minutes can only be started once the meeting has been held."),
+    )
+    return minutes_for(meeting)
+
+
+@transaction.atomic
 def add_recommendation(*, meeting: Meeting, level: str, text: str) -> MinuteEntry:
     """A recommendation collected while an event runs, into its minutes (started now if
     there are none yet, in the same transaction)."""

@@ -47,6 +47,7 @@ from ..models import (
     GuidingQuestion,
     GuidingQuestionStatus,
     Meeting,
+    MeetingStatus,
     MinuteEntry,
     Minutes,
     MinuteSection,
@@ -192,7 +193,9 @@ def _minutes_context(request, meeting, minutes, *, entry_form=None, approve_form
     context["excused"] = [a.person for a in attendances if a.status == AttendanceStatus.EXCUSED]
     if minutes is None:
         context["may_start"] = (
-            _may_start(user, meeting) and not Minutes.objects.filter(meeting=meeting).exists()
+            meeting.status == MeetingStatus.HELD
+            and _may_start(user, meeting)
+            and not Minutes.objects.filter(meeting=meeting).exists()
         )
         return context
 
@@ -267,7 +270,12 @@ def minutes_start(request, pk):
     meeting = _meeting(request, pk)
     if not _may_start(request.user, meeting):
         raise PermissionDenied
-    services.minutes_for(meeting)
+    try:
+        services.start_minutes(meeting=meeting)
+    except services.MeetingError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(meeting.get_absolute_url())
     messages.success(request, _("The minutes have been started."))
     return redirect(_minutes_url(meeting.pk))
 

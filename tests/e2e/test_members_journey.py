@@ -1,8 +1,9 @@
 """A chair manages the members of their body in a real browser; staff keep a workstream's
-ledger. Every page on the way is checked with axe-core."""
+ledger. Every page on the way is checked with axe-core. After logging in every step is
+a click; that the members page answers 403 by its address to whoever does not chair the
+body is a plain test in tests/bodies/test_members.py."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -20,18 +21,32 @@ V_INTERN = _EMAIL_BY_ROLE[roles.V_INTERN]  # Jana Okafor, chair of the internal 
 V_EXTERN = _EMAIL_BY_ROLE[roles.V_EXTERN]
 
 BODY = "verwaltungsinterne-steuerungsrunde"
-# German once the catalogue holds this issue's messages, English until then.
-MANAGE = re.compile(r"Mitglieder verwalten|Manage members")
-ADD = re.compile(r"Mitglied hinzufügen|Add member")
-END = re.compile(r"Amtszeit beenden|End term")
-RECORD = re.compile(r"Beitrag eintragen|Record contribution")
+BODY_NAME = "Verwaltungsinterne Steuerungsrunde"
+MANAGE = "Mitglieder verwalten"
+ADD = "Mitglied hinzufügen"
+END = "Amtszeit beenden"
+RECORD = "Beitrag eintragen"
+
+
+def _follow(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def _nav(page, name):
+    _follow(page, page.locator("header nav").get_by_role("link", name=name, exact=True))
+
+
+def _open_body(page):
+    _nav(page, "Gremien")
+    rows = page.locator("main table.data-table tbody th[scope=row]")
+    _follow(page, rows.get_by_role("link", name=BODY_NAME, exact=True))
 
 
 def test_the_chair_adds_a_member_and_ends_a_term(demo, page):
     login(page, demo, V_INTERN)
-    page.goto(f"{demo}/gremien/{BODY}/")
-    with page.expect_navigation():
-        page.get_by_role("link", name=MANAGE).click()
+    _open_body(page)
+    _follow(page, page.get_by_role("link", name=MANAGE, exact=True))
     assert page.url == f"{demo}/gremien/{BODY}/mitglieder/"
     assert_accessible(page)
 
@@ -46,7 +61,9 @@ def test_the_chair_adds_a_member_and_ends_a_term(demo, page):
     assert not Person.objects.filter(name="Greta Sommer").exists()
     assert_accessible(page)
 
-    # Now as an ordinary member of the Bezirksamt, for one year.
+    # Now as an ordinary member of the Bezirksamt, for one year from last month.
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    end = start + datetime.timedelta(days=364)
     form = page.locator("form.stacked-form")
     form.locator("#id_new_person_name").fill("Greta Sommer")
     form.locator("#id_role").select_option("member")
@@ -54,9 +71,6 @@ def test_the_chair_adds_a_member_and_ends_a_term(demo, page):
     form.locator("#id_organisation").select_option(
         label="Bezirksamt Friedrichshain-Kreuzberg, Stadtentwicklungsamt"
     )
-    # A term that runs today, whatever day the test runs on.
-    start = timezone.localdate() - datetime.timedelta(days=30)
-    end = start + datetime.timedelta(days=364)
     form.locator("#id_start").fill(start.isoformat())
     form.locator("#id_end").fill(end.isoformat())
     with page.expect_navigation():
@@ -82,19 +96,17 @@ def test_the_chair_adds_a_member_and_ends_a_term(demo, page):
     assert_accessible(page)
 
 
-def test_a_member_without_the_chair_gets_no_link_and_403(demo, page, console_errors):
+def test_a_member_without_the_chair_gets_no_link_to_manage_members(demo, page):
     login(page, demo, _EMAIL_BY_ROLE[roles.COUNCILLOR])
-    page.goto(f"{demo}/gremien/{BODY}/")
+    _open_body(page)
+    assert page.locator("main h1").inner_text() == BODY_NAME
     assert page.get_by_role("link", name=MANAGE).count() == 0
-    response = page.goto(f"{demo}/gremien/{BODY}/mitglieder/")
-    assert response.status == 403
-    console_errors[:] = [e for e in console_errors if "status of 403" not in e]
 
 
 def test_staff_record_a_contribution_on_a_workstream(demo, page):
     seed_workstreams()
     login(page, demo, V_EXTERN)
-    page.goto(f"{demo}/gremien/baustellen/")
+    _nav(page, "Baustellen")
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("link", name="Vor-Ort-Laden im ehemaligen Fahrradladen").click()

@@ -50,7 +50,7 @@ from spaces.models import Space, SpaceStatus
 from tests.factories import MembershipFactory, PersonFactory
 
 from .conftest import DESKTOP, PHONE_390, assert_accessible, login, logout
-from .test_registration_journey import _link, _local
+from .test_registration_journey import follow_the_link_in_the_mail
 
 pytestmark = pytest.mark.e2e
 
@@ -106,6 +106,10 @@ def _main_link(page, name: str):
     return page.locator("main").get_by_role("link", name=name, exact=True)
 
 
+def _agenda_titles(page):
+    return [t.strip() for t in page.locator("#agenda .agenda-title").all_inner_texts()]
+
+
 def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(demo, page):
     """From the overview to published minutes, every step a link or a button: plan the
     series, build the agenda, prepare, reorder and remove guiding questions, invite, hold,
@@ -121,6 +125,12 @@ def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(de
         body=team,
         title="Raumvergabe nach Gemeinwohlkriterien",
         decided_on=today - datetime.timedelta(days=30),
+        visibility=Visibility.TEAM,
+    )
+    poll = poll_services.create_poll(
+        body=team,
+        title="Zwischennutzung Wühlischstraße",
+        motion="Das AKS-Team beantragt die Zwischennutzung des Ladenlokals.",
         visibility=Visibility.TEAM,
     )
     space = Space.objects.get(name="Ladenlokal Wühlischstraße")
@@ -155,7 +165,8 @@ def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(de
     assert page.locator("main h1").inner_text() == jour_fixe.title
     assert_accessible(page)
 
-    # --- Build the agenda: an item, a sub-item, links to a decision and a space --------
+    # --- Build the agenda: an item, a sub-item, a presenter, links to a poll, a decision
+    # and a space --------------------------------------------------------------------
     add = page.locator(f"form[action$='/sitzungen/{jour_fixe.pk}/tagesordnung/neu/']")
     add.locator("[name=title]").fill("Leerstand Wühlischstraße")
     _submit(page, add)
@@ -170,11 +181,17 @@ def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(de
     edit = page.locator("form.stacked-form")
     edit.locator("[name=description]").fill("Meldung aus dem Kiez, Eigentümer unbekannt.")
     edit.locator("[name=duration_minutes]").fill("15")
+    edit.locator("[name=presenter]").select_option(label="Jana Okafor")
+    edit.locator(f"[name=polls][value='{poll.pk}']").check()
     edit.locator(f"[name=decisions][value='{earlier.pk}']").check()
     edit.locator(f"[name=spaces][value='{space.pk}']").check()
     _submit(page, edit)
     page.locator(f"#agenda a[href='{space.get_absolute_url()}']").wait_for()
     assert page.locator(f"#agenda a[href='{earlier.get_absolute_url()}']").count() == 1
+    assert page.locator(f"#agenda a[href='{poll.get_absolute_url()}']").count() == 1
+    item.refresh_from_db()
+    assert item.presenter.name == "Jana Okafor"
+    assert list(item.polls.all()) == [poll]
 
     # --- Guiding questions: prepare three, reorder, edit, remove one --------------------
     for text, on_item in (
@@ -288,6 +305,39 @@ def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(de
     _nav(page, "Letzte Änderungen")
     assert_accessible(page)
 
+    # --- A single meeting beside the series: plan it, order its agenda, print it -----------
+    _nav(page, "Sitzungen")
+    _follow(page, _main_link(page, "Neue Sitzung"))
+    assert_accessible(page)
+    form = page.locator("main form.stacked-form")
+    start = (timezone.localtime() + datetime.timedelta(days=10)).replace(hour=17, minute=0)
+    form.locator("[name=body]").select_option(str(team.pk))
+    form.locator("[name=title]").fill("Sondersitzung Leerstand")
+    form.locator("[name=kind]").select_option("team")
+    form.locator("[name=start]").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("[name=end]").fill(
+        (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    form.locator("[name=place]").fill("Rathaus Kreuzberg")
+    form.locator("[name=visibility]").select_option(Visibility.TEAM)
+    _submit(page, form)
+    single = Meeting.objects.get(title="Sondersitzung Leerstand")
+    assert single.series_id is None
+    assert page.locator("main h1").inner_text() == single.title
+    for title in ("Begrüßung", "Raumbedarfe", "Leerstand Wrangelstraße"):
+        add = page.locator(f"form[action$='/sitzungen/{single.pk}/tagesordnung/neu/']")
+        add.locator("[name=title]").fill(title)
+        _submit(page, add)
+    # htmx swaps the agenda in place; the button names say which item moves where.
+    page.get_by_role("button", name="TOP 3 nach oben", exact=True).click()
+    page.locator("#agenda .agenda-item-moved").wait_for()
+    order = ["Begrüßung", "Leerstand Wrangelstraße", "Raumbedarfe"]
+    assert _agenda_titles(page) == order
+    assert_accessible(page)
+    _follow(page, _main_link(page, "Tagesordnung zum Drucken"))
+    assert _agenda_titles(page) == order
+    assert_accessible(page)
+
     # --- Change the space's status: verified after the visit ----------------------------
     _nav(page, "Räume")
     _follow(page, page.locator("main table a", has_text=space.name))
@@ -309,7 +359,7 @@ def assembly(demo):
     seed_meetings()
     seed_events()
     meeting = Meeting.objects.get(title=ASSEMBLY)
-    # The demo dates its assembly on a fixed day; the journeys need it still to come.
+    # The journeys need the assembly within the hour, whatever day the demo was seeded.
     start = timezone.now() + datetime.timedelta(hours=1)
     Meeting.objects.filter(pk=meeting.pk).update(
         start=start, end=start + datetime.timedelta(hours=2)
@@ -419,7 +469,11 @@ def test_the_councillor_reviews_the_agenda_and_downloads_its_pdf(demo, documents
         end=start + datetime.timedelta(hours=2),
         visibility=Visibility.TEAM,
     )
-    services.add_agenda_item(meeting=upcoming, title="Stellenbesetzung im Stadtentwicklungsamt")
+    services.add_agenda_item(
+        meeting=upcoming,
+        title="Stellenbesetzung im Stadtentwicklungsamt",
+        visibility=Visibility.ADMIN_INTERNAL,
+    )
     shop = services.add_agenda_item(
         meeting=upcoming, title="Vor-Ort-Laden im ehemaligen Fahrradladen"
     )
@@ -444,18 +498,26 @@ def test_the_councillor_reviews_the_agenda_and_downloads_its_pdf(demo, documents
 
     _follow(page, page.locator(f"main a[href='{upcoming.get_absolute_url()}']").first)
     assert_accessible(page)
-    link = page.locator(f"main a[href='/sitzungen/{upcoming.pk}/tagesordnung.pdf']")
-    response = page.request.get(demo + link.get_attribute("href"))
-    assert response.ok
-    assert response.headers["content-type"] == "application/pdf"
-    body = response.body()
-    assert body.startswith(b"%PDF")
-    path = documents.MEDIA_ROOT.parent / "agenda.pdf"
-    path.write_bytes(body)
-    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    with page.expect_download() as info:
+        page.locator(f"main a[href='/sitzungen/{upcoming.pk}/tagesordnung.pdf']").click()
+    download = info.value
+    assert download.suggested_filename.startswith("tagesordnung-")
+    assert download.suggested_filename.endswith(".pdf")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(download.path()).pages)
     assert "Tagesordnung" in text
     assert "Vor-Ort-Laden im ehemaligen Fahrradladen" in text
     assert "Öffnungszeiten und Schlüssel" in text
+    assert "Stellenbesetzung im Stadtentwicklungsamt" in text  # the councillor sees it
+    assert "Seite 1 von" in text
+    logout(page)
+
+    # The civil-society staff read the comment, without the administration-internal item.
+    login(page, demo, EMAIL[roles.V_EXTERN])
+    _nav(page, "Meine Übersicht")
+    page.get_by_text("Die Stellenbesetzung bitte als ersten Punkt.").wait_for()
+    assert page.get_by_text("Stellenbesetzung im Stadtentwicklungsamt").count() == 0
+    assert page.get_by_role("button", name="Sichtung speichern").count() == 0
+    assert_accessible(page)
 
 
 def test_an_association_member_registers_for_an_event_and_votes(
@@ -475,7 +537,7 @@ def test_an_association_member_registers_for_an_event_and_votes(
     assert_accessible(page)
     assert Registration.objects.get(email=address).status == RegistrationStatus.PENDING
     # The one address not reached by a click here: the confirmation link in the mail.
-    page.goto(_local(_link(address, "bestaetigen"), demo))
+    follow_the_link_in_the_mail(page, demo, address, "bestaetigen")
     _submit(page, page.locator("main form"))
     assert Registration.objects.get(email=address).status == RegistrationStatus.CONFIRMED
     assert page.locator("main").get_by_text(event.title).count() >= 1

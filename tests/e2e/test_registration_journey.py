@@ -1,6 +1,7 @@
 """A visitor without an account registers for a public event, confirms from the mail,
 cancels, and the first on the waiting list gets the place; staff check people in at
-the door on a phone."""
+the door on a phone. After opening ``/`` every step is a click, except following the
+links of the mails, as a person does."""
 
 import datetime
 import re
@@ -49,8 +50,21 @@ def event(demo, settings, eager_tasks):
     cache.clear()
 
 
-def _register(page, base_url, meeting, *, name, email):
-    page.goto(f"{base_url}/sitzungen/veranstaltungen/{meeting.pk}/")
+def _follow(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def open_event(page, meeting):
+    """From any page: "Start", the home page's link to all events, then the event."""
+    nav = page.locator("header nav")
+    _follow(page, nav.get_by_role("link", name="Start", exact=True))
+    _follow(page, page.locator("main a[href='/sitzungen/veranstaltungen/']"))
+    _follow(page, page.get_by_role("link", name=meeting.title))
+
+
+def _register(page, meeting, *, name, email):
+    open_event(page, meeting)
     form = page.locator("form.registration-form")
     form.locator("input[name=name]").fill(name)
     form.locator("input[name=email]").fill(email)
@@ -72,24 +86,24 @@ def _link(address, path_part):
     raise AssertionError(f"no mail to {address} with a link to {path_part}")
 
 
-def _local(url, base_url):
-    # Mails carry SITE_URL; the browser talks to the live server.
-    return base_url + re.sub(r"^https?://[^/]+", "", url)
+def follow_the_link_in_the_mail(page, base_url, address, path_part):
+    """Open the link ending in ``path_part`` of the last mail to ``address``, as its
+    reader clicks it. Mails carry SITE_URL; the browser talks to the live server."""
+    page.goto(base_url + re.sub(r"^https?://[^/]+", "", _link(address, path_part)))
 
 
 def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(event, demo, page):
     page.goto(f"{demo}/")
     assert_accessible(page)
-    page.goto(f"{demo}/sitzungen/veranstaltungen/")
+    _follow(page, page.locator("main a[href='/sitzungen/veranstaltungen/']"))
     assert_accessible(page)
-    with page.expect_navigation():
-        page.get_by_role("link", name="Leerstand als Chance").click()
+    _follow(page, page.get_by_role("link", name="Leerstand als Chance"))
     assert "Frederik Bewer" in page.content()
     assert_accessible(page)
 
-    _register(page, demo, event, name="Kim Gast", email="kim@example.org")
+    _register(page, event, name="Kim Gast", email="kim@example.org")
     assert_accessible(page)
-    page.goto(_local(_link("kim@example.org", "bestaetigen"), demo))
+    follow_the_link_in_the_mail(page, demo, "kim@example.org", "bestaetigen")
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -98,15 +112,15 @@ def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(even
     assert any(m.to == ["kim@example.org"] and m.attachments for m in mail.outbox)
 
     # The event is full now: the next person lands on the waiting list.
-    _register(page, demo, event, name="Lea Warte", email="lea@example.org")
-    page.goto(_local(_link("lea@example.org", "bestaetigen"), demo))
+    _register(page, event, name="Lea Warte", email="lea@example.org")
+    follow_the_link_in_the_mail(page, demo, "lea@example.org", "bestaetigen")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert Registration.objects.get(email="lea@example.org").status == RegistrationStatus.WAITING
 
     # Kim cancels through the link in the confirmation mail, on a phone.
     page.set_viewport_size(PHONE)
-    page.goto(_local(_link("kim@example.org", "absagen"), demo))
+    follow_the_link_in_the_mail(page, demo, "kim@example.org", "absagen")
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -115,7 +129,7 @@ def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(even
     assert lea.status == RegistrationStatus.CONFIRMED
     promoted = [m for m in mail.outbox if m.to == ["lea@example.org"] and m.attachments]
     assert len(promoted) == 1
-    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/")
+    open_event(page, event)
     assert_accessible(page)
     page.set_viewport_size(DESKTOP)
 
@@ -131,7 +145,8 @@ def test_staff_check_people_in_at_the_door_on_a_phone(event, demo, page):
     )
     login(page, demo, V_EXTERN)
     page.set_viewport_size(PHONE)
-    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/einlass/")
+    open_event(page, event)
+    _follow(page, page.locator("main").get_by_role("link", name="Einlass", exact=True))
     assert_accessible(page)
     page.locator("main form.check-in-search input[name=q]").fill("kim")
     with page.expect_navigation():
@@ -143,5 +158,6 @@ def test_staff_check_people_in_at_the_door_on_a_phone(event, demo, page):
     # Nothing on the page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
-    page.goto(f"{demo}/sitzungen/veranstaltungen/{event.pk}/anmeldungen/")
+    _follow(page, page.locator("main .meta").get_by_role("link", name=event.title))
+    assert page.url == f"{demo}/sitzungen/veranstaltungen/{event.pk}/anmeldungen/"
     assert_accessible(page)

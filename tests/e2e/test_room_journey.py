@@ -1,5 +1,6 @@
 """The chair of a large assembly records a commitment on a phone as it is made; the
-staff check it at the desk; it appears on the public tracker."""
+staff check it at the desk; it appears on the public tracker. After opening ``/`` and
+logging in, every step is a click: the chair reaches the room page from the meeting page."""
 
 import datetime
 
@@ -32,7 +33,7 @@ def assembly(demo):
         body=body,
         role=MembershipRole.CHAIR,
         side=Side.CIVIL_SOCIETY,
-        start=datetime.date(2024, 1, 1),
+        start=timezone.localdate() - datetime.timedelta(days=365),
     )
     start = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=30)
     return Meeting.objects.create(
@@ -46,6 +47,23 @@ def assembly(demo):
     )
 
 
+def _follow(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def _nav(page, name):
+    _follow(page, page.locator("header nav").get_by_role("link", name=name, exact=True))
+
+
+def _open_room(page, meeting):
+    """ "Sitzungen", the meeting, then "Im Saal" on the meeting page."""
+    _nav(page, "Sitzungen")
+    _follow(page, page.locator("main").get_by_role("link", name=meeting.title).first)
+    _follow(page, page.locator("main").get_by_role("link", name="Im Saal", exact=True))
+    assert page.url.endswith(f"/sitzungen/{meeting.pk}/saal/")
+
+
 def test_the_chair_records_a_commitment_on_a_phone_and_staff_make_it_public(
     assembly, demo, page, browser
 ):
@@ -54,15 +72,14 @@ def test_the_chair_records_a_commitment_on_a_phone_and_staff_make_it_public(
     # In the room, on a phone.
     page.set_viewport_size(PHONE)
     login(page, demo, CHAIR)
-    page.goto(f"{demo}/sitzungen/{assembly.pk}/saal/")
+    _open_room(page, assembly)
     assert_accessible(page)
     form = page.locator("form.room-form")
     form.get_by_label("Organisation").select_option(str(district.pk))
-    form.get_by_label("Or the name, if not in the list").or_(
-        form.get_by_label("Oder der Name, falls nicht in der Liste")
-    ).fill("Bezirksstadträtin")
+    form.get_by_label("Oder der Name, falls nicht in der Liste").fill("Bezirksstadträtin")
     form.locator("textarea[name=what]").fill(PROMISE)
-    form.locator("input[name=due]").fill(f"{timezone.localdate().year + 1}-03-31")
+    due = timezone.localdate() + datetime.timedelta(days=90)
+    form.locator("input[name=due]").fill(due.isoformat())
     # Nothing on the page is wider than the phone.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the room page is {width}px wide on a phone"
@@ -75,13 +92,18 @@ def test_the_chair_records_a_commitment_on_a_phone_and_staff_make_it_public(
 
     # Not public yet.
     visitor = browser.new_context(viewport=PHONE, locale="de-DE").new_page()
-    visitor.goto(f"{demo}/sitzungen/zusagen/oeffentlich/")
+    visitor.goto(f"{demo}/")
+    _nav(visitor, "Zusagen")
+    assert visitor.url == f"{demo}/sitzungen/zusagen/oeffentlich/"
     assert PROMISE not in visitor.content()
 
     # The staff check it at the desk.
     staff = browser.new_context(locale="de-DE").new_page()
     login(staff, demo, V_EXTERN)
-    staff.goto(f"{demo}/sitzungen/zusagen/pruefen/")
+    _open_room(staff, assembly)
+    _follow(
+        staff, staff.locator("main").get_by_role("link", name="Zusagen, die auf die Prüfung warten")
+    )
     assert_accessible(staff)
     item = staff.locator(f"#commitment-{commitment.pk}")
     item.locator("textarea").fill(PROMISE + " Zugesagt von Bezirksstadträtin Clara Müller.")
@@ -91,7 +113,7 @@ def test_the_chair_records_a_commitment_on_a_phone_and_staff_make_it_public(
     assert commitment.checked_at is not None
 
     # Now on the public tracker, also on a phone.
-    visitor.goto(f"{demo}/sitzungen/zusagen/oeffentlich/")
+    visitor.reload()
     assert "Zugesagt von Bezirksstadträtin Clara Müller." in visitor.content()
     assert_accessible(visitor)
     staff.context.close()

@@ -1,6 +1,7 @@
 """The space registry in a real browser: a member reports a vacancy, v-intern staff
 verify it and take it into negotiation on a decision of the Steuerungsrunde, and the
-marker appears on the map; list, page and map pass axe-core."""
+marker appears on the map; list, page and map pass axe-core. After opening ``/`` (and
+logging in) every step is a click: the navigation's "Räume" and the registry's sub-nav."""
 
 import re
 
@@ -11,7 +12,7 @@ from bodies.demo import DEMO_USERS
 from spaces.demo import seed_spaces
 from spaces.models import Space, SpaceStatus
 
-from .conftest import PHONE, assert_accessible, login
+from .conftest import PHONE, assert_accessible, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +29,23 @@ def spaces_demo(demo):
     return demo
 
 
+def _follow(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def _to_spaces(page, sub_nav: str | None = None):
+    """ "Räume" in the main navigation, then, if given, a link of the registry's sub-nav."""
+    _follow(page, page.locator("header nav").get_by_role("link", name="Räume", exact=True))
+    if sub_nav:
+        _follow(page, page.locator("nav.sub-nav").get_by_role("link", name=sub_nav, exact=True))
+
+
+def _open_space(page, name):
+    _follow(page, page.locator("main table a", has_text=name))
+    assert page.locator("main h1").inner_text() == name
+
+
 def marker(page, name):
     return page.locator(f'#space-map .leaflet-marker-icon[title="{name}"]')
 
@@ -42,9 +60,8 @@ def test_a_reported_vacancy_is_verified_negotiated_and_shown_on_the_map(spaces_d
 
     # An association member reports a vacancy.
     login(page, base, MEMBER)
-    page.goto(f"{base}/raeume/")
-    page.locator("main a[href='/raeume/melden/']").click()
-    page.wait_for_url(f"{base}/raeume/melden/")
+    _to_spaces(page, "Leerstand melden")
+    assert page.url == f"{base}/raeume/melden/"
     assert_accessible(page)
     form = page.locator("main form.stacked-form")
     form.locator("#id_name").fill(NAME)
@@ -66,18 +83,18 @@ def test_a_reported_vacancy_is_verified_negotiated_and_shown_on_the_map(spaces_d
     assert page.locator("#status-heading").count() == 0, "members cannot change the status"
 
     # Before verification the public does not see the report, on the list or the map.
-    page.context.clear_cookies()
-    page.goto(f"{base}/raeume/karte/")
+    logout(page)
+    _to_spaces(page, "Karte")
     wait_for_markers(page)
     assert marker(page, NAME).count() == 0
     assert NAME not in page.locator("main").inner_text()
 
     # v-intern staff find the report, verify it and take it into negotiation.
     login(page, base, V_INTERN)
-    page.goto(f"{base}/raeume/")
+    _to_spaces(page)
     assert_accessible(page)
-    page.locator("main table a", has_text=NAME).click()
-    page.wait_for_url(f"{base}/raeume/{space.pk}/")
+    _open_space(page, NAME)
+    assert page.url == f"{base}/raeume/{space.pk}/"
 
     status_form = page.locator("form[action$='/status/']")
     status_form.locator("#id_to").select_option("verified")
@@ -113,7 +130,7 @@ def test_a_reported_vacancy_is_verified_negotiated_and_shown_on_the_map(spaces_d
     assert_accessible(page)
 
     # The marker is on the map, and the list below the map names the space too.
-    page.goto(f"{base}/raeume/karte/")
+    _to_spaces(page, "Karte")
     wait_for_markers(page)
     marker(page, NAME).wait_for(state="visible")
     assert NAME in page.locator("#space-map-list-heading + .table-scroll table").inner_text()
@@ -128,15 +145,15 @@ def test_a_reported_vacancy_is_verified_negotiated_and_shown_on_the_map(spaces_d
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize(
-    "path", ["/raeume/", "/raeume/karte/", "/raeume/bedarfe/"], ids=["list", "map", "needs"]
-)
-def test_space_pages_have_no_wcag21_aa_violations_for_the_public(spaces_demo, page, path, viewport):
+@pytest.mark.parametrize("sub_nav", [None, "Karte", "Raumbedarfe"], ids=["list", "map", "needs"])
+def test_space_pages_have_no_wcag21_aa_violations_for_the_public(
+    spaces_demo, page, sub_nav, viewport
+):
     if viewport:
         page.set_viewport_size(viewport)
-    response = page.goto(f"{spaces_demo}{path}")
-    assert response.status == 200
-    if path.endswith("karte/"):
+    page.goto(f"{spaces_demo}/")
+    _to_spaces(page, sub_nav)
+    if sub_nav == "Karte":
         wait_for_markers(page)
         assert int(page.locator("#space-map").get_attribute("data-markers")) > 5
     assert_accessible(page)
@@ -144,25 +161,26 @@ def test_space_pages_have_no_wcag21_aa_violations_for_the_public(spaces_demo, pa
 
 def test_a_public_space_page_and_a_need_page_have_no_wcag21_aa_violations(spaces_demo, page):
     shop = Space.objects.get(name__icontains="Fahrradladen")
-    page.goto(f"{spaces_demo}/raeume/{shop.pk}/")
+    page.goto(f"{spaces_demo}/")
+    _to_spaces(page)
+    _open_space(page, shop.name)
     assert_accessible(page)
-    page.locator("main a[href^='/raeume/bedarfe/']").first.click()
-    page.wait_for_load_state()
+    _follow(page, page.locator("main a[href^='/raeume/bedarfe/']").first)
     assert_accessible(page)
 
 
 def test_the_contested_public_property_keeps_its_owner_from_the_public(spaces_demo, page):
+    """The page only; the map's GeoJSON is checked in tests/spaces/test_access.py."""
     contested = Space.objects.get(name="Gewerbehof Ritterstraße")
-    page.goto(f"{spaces_demo}/raeume/{contested.pk}/")
+    page.goto(f"{spaces_demo}/")
+    _to_spaces(page)
+    _open_space(page, contested.name)
     main = page.locator("main").inner_text()
     assert "Ritterstraße" in main
     assert "BIM Berliner Immobilienmanagement" not in main
     assert contested.owner_notes not in main
-    features = page.request.get(f"{spaces_demo}/raeume/karte.geojson").json()["features"]
-    (feature,) = [f for f in features if f["id"] == contested.pk]
-    assert "owner" not in feature["properties"]
-    assert "owner_kind" not in feature["properties"]
 
     login(page, spaces_demo, V_INTERN)
-    page.goto(f"{spaces_demo}/raeume/{contested.pk}/")
+    _to_spaces(page)
+    _open_space(page, contested.name)
     assert "BIM Berliner Immobilienmanagement" in page.locator("main").inner_text()

@@ -1,4 +1,7 @@
-"""A Kernkreis vote in the browser: one vote per member group, whichever delegate casts it."""
+"""A Kernkreis vote in the browser: one vote per member group, whichever delegate casts it.
+
+After logging in every step is a click: staff reach the poll through the body's page,
+the delegates through their overview, where the polls they may vote in are listed."""
 
 import re
 
@@ -8,7 +11,7 @@ from aks.accounts.models import User
 from bodies.demo import DEMO_PASSWORD, DEMO_USERS
 from bodies.models import Decision, Person, Poll
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -21,9 +24,25 @@ def _account_for(person_name: str, email: str) -> str:
     return email
 
 
-def _logout(page):
+def _follow(page, locator):
     with page.expect_navigation():
-        page.locator("header form[action$='/konto/abmelden/'] button[type=submit]").click()
+        locator.click()
+
+
+def _nav(page, name):
+    _follow(page, page.locator("header nav").get_by_role("link", name=name, exact=True))
+
+
+def _main_link(page, name):
+    return page.locator("main").get_by_role("link", name=name, exact=True)
+
+
+def _kernkreis_polls(page):
+    """ "Gremien", the Kernkreis, then its polls."""
+    _nav(page, "Gremien")
+    rows = page.locator("main table.data-table tbody th[scope=row]")
+    _follow(page, rows.get_by_role("link", name="Kernkreis der Bürgerplattform Südost"))
+    _follow(page, _main_link(page, "Abstimmungen und Wahlen"))
 
 
 def test_delegates_vote_for_their_group_and_the_organiser_records_the_decision(demo, page):
@@ -34,7 +53,8 @@ def test_delegates_vote_for_their_group_and_the_organiser_records_the_decision(d
 
     # The organiser prepares and opens the poll.
     login(page, demo, organiser)
-    page.goto(f"{demo}/gremien/kernkreis/abstimmungen/neu/")
+    _kernkreis_polls(page)
+    _follow(page, _main_link(page, "Neue Abstimmung"))
     assert_accessible(page)
     page.get_by_label("Titel").fill("Kampagne gegen Leerstand starten")
     page.get_by_label("Antrag").fill("Der Kernkreis startet die Kampagne im Frühjahr.")
@@ -44,19 +64,21 @@ def test_delegates_vote_for_their_group_and_the_organiser_records_the_decision(d
     with page.expect_navigation():
         page.get_by_role("button", name="Abstimmung öffnen").click()
     assert "Die Abstimmung ist geöffnet." in page.content()
-    poll_url = page.url
-    _logout(page)
+    title = "Kampagne gegen Leerstand starten"
+    logout(page)
 
     # The AKS staff do not run the Kernkreis: no chair controls for them.
     login(page, demo, V_EXTERN)
-    page.goto(poll_url)
+    _kernkreis_polls(page)
+    _follow(page, _main_link(page, title))
     assert page.get_by_role("heading", name="Vorsitz").count() == 0
     assert page.get_by_role("button", name="Abstimmung schließen und auszählen").count() == 0
-    _logout(page)
+    logout(page)
 
     # The first delegate votes for the Mieterinitiative (htmx swaps the ballot in place).
     login(page, demo, first)
-    page.goto(poll_url)
+    _nav(page, "Meine Übersicht")
+    _follow(page, _main_link(page, title))
     assert_accessible(page)
     page.get_by_label("Ja", exact=True).check()
     turnout = page.locator("#poll-turnout")
@@ -66,24 +88,26 @@ def test_delegates_vote_for_their_group_and_the_organiser_records_the_decision(d
     # The turnout above the ballot follows without a reload.
     page.locator("#poll-turnout", has_text=re.compile(r"^1 von \d+ haben abgestimmt$")).wait_for()
     assert_accessible(page)
-    _logout(page)
+    logout(page)
 
     # The second delegate of the same group is told the group has voted.
     login(page, demo, second)
-    page.goto(poll_url)
+    _nav(page, "Meine Übersicht")
+    _follow(page, _main_link(page, title))
     page.get_by_text("Ihre Gruppe hat abgestimmt: Mieterinitiative Hasenheide-Süd.").wait_for()
     assert page.get_by_role("button", name="Stimme abgeben").count() == 0
-    _logout(page)
+    logout(page)
 
     # The organiser closes the poll; the decision appears in the register.
     login(page, demo, organiser)
-    page.goto(poll_url)
+    _kernkreis_polls(page)
+    _follow(page, _main_link(page, title))
     with page.expect_navigation():
         page.get_by_role("button", name="Abstimmung schließen und auszählen").click()
     page.get_by_text("angenommen: 1 Ja, 0 Nein, 0 Enthaltungen").wait_for()
     assert_accessible(page)
-    decision = Decision.objects.get(poll=Poll.objects.get(title="Kampagne gegen Leerstand starten"))
-    page.goto(f"{demo}/gremien/beschluesse/")
+    decision = Decision.objects.get(poll=Poll.objects.get(title=title))
+    _nav(page, "Beschlüsse")
     row = page.get_by_role("row", name=decision.number)
     assert "Kampagne gegen Leerstand starten" in row.inner_text()
     assert_accessible(page)

@@ -12,12 +12,14 @@ from aks.accounts import roles
 from bodies.access import Visibility
 from bodies.models import MembershipRole, MinutesApproval
 from bodies.services import record_decision
-from meetings.models import MinuteEntry, MinuteSection, MinutesStatus
+from meetings.models import MeetingStatus, MinuteEntry, Minutes, MinuteSection, MinutesStatus
 from meetings.services import (
+    MeetingError,
     add_entry,
     approve_minutes,
     circulate_minutes,
     minutes_for,
+    start_minutes,
 )
 from tests.bodies.test_access import EXPECTED
 from tests.conftest import PERSONAS
@@ -354,7 +356,7 @@ def test_the_chair_approves_as_chair(client, make_user):
 
 
 def test_starting_minutes(client, make_user):
-    meeting = MeetingFactory(visibility=Visibility.PUBLIC)
+    meeting = MeetingFactory(visibility=Visibility.PUBLIC, status=MeetingStatus.HELD)
     url = reverse("meetings:minutes", args=[meeting.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -368,6 +370,35 @@ def test_starting_minutes(client, make_user):
     assert start in client.get(url).content.decode()
     assert client.post(start).status_code == 302
     assert meeting.minutes.visibility == meeting.visibility
+
+
+@pytest.mark.parametrize(
+    "status", [MeetingStatus.PLANNED, MeetingStatus.INVITED, MeetingStatus.CANCELLED]
+)
+def test_it_refuses_to_start_minutes_of_a_meeting_not_held(client, make_user, status):
+    meeting = MeetingFactory(visibility=Visibility.PUBLIC, status=status)
+    client.force_login(make_user(roles.V_EXTERN))
+    start = reverse("meetings:minutes_start", args=[meeting.pk])
+    assert start not in client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+
+    response = client.post(start, follow=True)
+
+    assert response.redirect_chain == [(meeting.get_absolute_url(), 302)]
+    assert not Minutes.objects.filter(meeting=meeting).exists()
+    assert "Ein Protokoll kann erst angelegt werden, wenn die Sitzung stattgefunden hat." in (
+        response.content.decode()
+    )
+    assert_valid_html(response)
+
+
+def test_the_service_refuses_minutes_for_a_meeting_not_held():
+    meeting = MeetingFactory(status=MeetingStatus.INVITED)
+    with pytest.raises(MeetingError):
+        start_minutes(meeting=meeting)
+    assert not Minutes.objects.filter(meeting=meeting).exists()
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    assert start_minutes(meeting=meeting).meeting == meeting
 
 
 def _count(client, url):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aks.accounts import roles
 from bodies.access import Visibility
+from bodies.models import MembershipRole
 from meetings import services, services_questions
 from meetings.models import (
     GuidingQuestion,
@@ -19,7 +20,7 @@ from meetings.models import (
     MinuteSection,
     Recurrence,
 )
-from tests.factories import BodyFactory
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory
 
@@ -270,6 +271,62 @@ def test_the_navigation_offers_the_internal_lists_to_who_may_see_them(
         "activity": reverse("portal:activity"),
     }
     assert {name for name, url in urls.items() if f'href="{url}"' in nav} == shown
+
+
+def _nav_links(content):
+    nav = content[content.index('<nav aria-label="Hauptnavigation"') :]
+    return nav[: nav.index("</nav>")]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(MembershipRole.CHAIR, True), (MembershipRole.DEPUTY, True), (MembershipRole.MEMBER, False)],
+)
+def test_the_navigation_offers_the_follow_up_lists_to_a_body_chair_who_is_not_staff(
+    client, make_user, role, shown
+):
+    body = BodyFactory()
+    user = make_user(roles.ASSOCIATION_MEMBER)
+    MembershipFactory(person=PersonFactory(user=user), body=body, role=role)
+    services.add_action_item(meeting=MeetingFactory(body=body), title="Aufgabe der AG")
+    client.force_login(user)
+    nav = _nav_links(client.get(reverse("portal:home")).content.decode())
+    assert (f'href="{reverse("meetings:action_items")}"' in nav) is shown
+    assert (f'href="{reverse("meetings:commitments")}"' in nav) is shown
+    if shown:
+        response = client.get(reverse("meetings:action_items"))
+        assert "Aufgabe der AG" in response.content.decode()
+        assert_valid_html(response)
+
+
+def test_the_navigation_forgets_a_chair_whose_term_has_ended(client, make_user):
+    user = make_user(roles.ASSOCIATION_MEMBER)
+    MembershipFactory(
+        person=PersonFactory(user=user),
+        role=MembershipRole.CHAIR,
+        start=timezone.localdate() - datetime.timedelta(days=400),
+        end=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    client.force_login(user)
+    nav = _nav_links(client.get(reverse("portal:home")).content.decode())
+    assert reverse("meetings:action_items") not in nav
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_follow_up_lists_hold_their_query_count_for_a_chair(
+    client, make_user, django_assert_max_num_queries, size
+):
+    body = BodyFactory()
+    user = make_user(roles.ASSOCIATION_MEMBER)
+    MembershipFactory(person=PersonFactory(user=user), body=body, role=MembershipRole.CHAIR)
+    meeting = MeetingFactory(body=body)
+    for n in range(size):
+        services.add_action_item(meeting=meeting, title=f"Aufgabe {n}")
+    client.force_login(user)
+    for name in ("action_items", "commitments"):
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse(f"meetings:{name}"))
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("size", [3, 40])

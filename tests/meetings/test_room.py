@@ -71,6 +71,16 @@ def _answer(response, name):
 
 
 @pytest.mark.parametrize("name", [*PERSONAS, "chair"])
+def test_the_meeting_page_links_the_room_to_those_who_run_the_meeting(client, persona, name):
+    meeting = MeetingFactory(kind=MeetingKind.PUBLIC_ASSEMBLY, visibility=Visibility.PUBLIC)
+    _login(client, _user(persona, name, meeting.body))
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    room_url = reverse("meetings:room", args=[meeting.pk])
+    assert (f'href="{room_url}"' in page.content.decode()) is (name in RUNS)
+
+
+@pytest.mark.parametrize("name", [*PERSONAS, "chair"])
 def test_it_lets_only_those_who_run_the_meeting_use_the_room(client, persona, assembly, name):
     organisation = OrganisationFactory()
     _login(client, _user(persona, name, assembly.body))

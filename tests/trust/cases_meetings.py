@@ -564,12 +564,12 @@ def _grant_approves(persona, level, world):
 
 
 def _taker_meeting(world, level):
-    """A public meeting whose minute taker is the body member (no minutes yet)."""
+    """A public meeting, held, whose minute taker is the body member (no minutes yet)."""
     from bodies.models import Person
 
     def build(w, lv):
         person = Person.objects.get(user=w.users["body_member"])
-        return _meeting(w, PUBLIC, "takermeeting", past=True, minute_taker=person)
+        return _meeting(w, PUBLIC, "takermeeting", past=True, minute_taker=person, status="held")
 
     return {"pk": world.get("taker", None, build).pk}
 
@@ -665,7 +665,12 @@ register(
         levels=(None,),
         markers=_entry_markers,
     ),
-    Case("meetings:minutes_start", build=_pk("nominutes", past=True), expect=runs, method="POST"),
+    Case(
+        "meetings:minutes_start",
+        build=_pk("heldnominutes", past=True, status="held"),
+        expect=runs,
+        method="POST",
+    ),
     Case(
         "meetings:minutes_start",
         build=_taker_meeting,
