@@ -113,7 +113,7 @@ def html_problems(content: str) -> list[str]:
 def pages(world) -> dict[str, tuple[str, bool]]:
     """URL name -> (address, whether the payload must show there)."""
     from bodies.models import Decision, Poll, Workstream
-    from meetings.models import AgendaItem, MinuteEntry
+    from meetings.models import AgendaItem, GuidingQuestion, MinuteEntry
     from spaces.models import Space, SpaceNeed
 
     meeting, event = world.meeting, world.event
@@ -123,6 +123,7 @@ def pages(world) -> dict[str, tuple[str, bool]]:
     # Only entries of minutes still in draft can be edited.
     draft = MinuteEntry.objects.filter(minutes__status="draft").order_by("pk").first()
     token = world.registration.token
+    question = GuidingQuestion.objects.order_by("pk").first()
     urls = {
         "portal:home": (reverse("portal:home"), False),
         "portal:search": (reverse("portal:search") + "?q=alert", True),
@@ -211,6 +212,19 @@ def pages(world) -> dict[str, tuple[str, bool]]:
             reverse("meetings:survey_vote", args=[world.survey.pk, token]),
             True,
         ),
+        "meetings:question_add": (
+            reverse("meetings:question_add", args=[question.meeting_id]),
+            False,
+        ),
+        "meetings:question_edit": (reverse("meetings:question_edit", args=[question.pk]), True),
+        "meetings:question_answer": (
+            reverse("meetings:question_answer", args=[question.pk]),
+            True,
+        ),
+        "meetings:question_remove": (
+            reverse("meetings:question_remove", args=[question.pk]),
+            True,
+        ),
     }
     return urls
 
@@ -238,6 +252,8 @@ NOT_PAGES = {
     "spaces:change_status",
     "meetings:agenda_add",
     "meetings:agenda_move",
+    "meetings:question_move",
+    "meetings:question_carry",
     "meetings:attendance",
     "meetings:carry_over",
     "meetings:minutes_start",
