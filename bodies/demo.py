@@ -851,8 +851,8 @@ def seed_votes() -> dict[str, int]:
         poll = open_poll(poll=poll)
         # No more hands than the association's members on the roll.
         counts = {poll.options.get(meaning=m).pk: n for m, n in (("yes", 2), ("no", 0))}
-        counts[poll.options.get(meaning="abstain").pk] = 1
-        enter_analog_counts(poll=poll, counts=counts, valid=3, invalid=0)
+        counts[poll.options.get(meaning="abstain").pk] = 0
+        enter_analog_counts(poll=poll, counts=counts, valid=2, invalid=1)
         close_poll(poll=poll, decided_on=story_day(DEMO_POLL_DATE) + datetime.timedelta(days=10))
 
     poll, new = _demo_poll(

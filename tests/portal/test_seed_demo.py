@@ -55,7 +55,7 @@ def test_seed_demo_holds_the_three_kinds_of_vote_of_the_seeds():
     steering = Poll.objects.get(majority=Majority.DOUBLE_MAJORITY)
     assert steering.adopted and "doppelte Mehrheit erreicht" in steering.result_text
     assembly = Poll.objects.get(counting=Counting.ANALOG)
-    assert assembly.adopted and assembly.result["invalid"] == 2
+    assert assembly.adopted and assembly.result["invalid"] == 1
     assert Poll.objects.filter(status=PollStatus.OPEN).exists()
     assert Poll.objects.count() == 4
 
