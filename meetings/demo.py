@@ -10,8 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from aks.accounts.models import User
-from aks.demo import DEMO_DOMAIN, story_day, story_year
+from aks.demo import story_day, story_year
 from bodies.access import Visibility
 from bodies.models import Body, Organisation, Person
 from bodies.services import record_decision
@@ -173,10 +172,18 @@ def _ag1() -> None:
             title=f"Haushaltslage der BIM für {story_year(2027)} (verwaltungsintern)",
             visibility=Visibility.ADMIN_INTERNAL,
         )
-        # Circulated, approved by the working group's chair and published: the public reads it.
-        chair = User.objects.get(email=f"v-intern@{DEMO_DOMAIN}")
+        # Circulated, approved by the working group's decision a week later and published:
+        # the public reads the minutes and the decision that approved them.
         circulate_minutes(minutes=minutes)
-        approve_minutes(minutes=minutes, chair=chair)
+        decision = record_decision(
+            body=meeting.body,
+            title="Nutzungsvereinbarung für den Vor-Ort-Laden empfohlen",
+            text="Die AG empfiehlt der Steuerungsrunde eine Nutzungsvereinbarung für zwölf "
+            "Monate und genehmigt das Protokoll ihrer Sitzung.",
+            decided_on=timezone.localdate(meeting.start) + datetime.timedelta(days=7),
+            visibility=Visibility.PUBLIC,
+        )
+        approve_minutes(minutes=minutes, decision=decision)
         publish_minutes(minutes=minutes)
 
 

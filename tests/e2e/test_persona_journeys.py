@@ -563,18 +563,8 @@ def publish_ag1_minutes() -> Decision:
     seed_meetings()
     seed_votes()
     meeting = Meeting.objects.get(title="AG1: Kooperationsmodell Vor-Ort-Laden")
-    minutes = Minutes.objects.get(meeting=meeting)
-    services.circulate_minutes(minutes=minutes)
-    decision = record_decision(
-        body=Body.objects.get(slug="ag1"),
-        title="Nutzungsvereinbarung für den Vor-Ort-Laden empfohlen",
-        text="Die AG empfiehlt der Steuerungsrunde eine Nutzungsvereinbarung für zwölf Monate.",
-        decided_on=timezone.localdate(meeting.start) + datetime.timedelta(days=7),
-        visibility=Visibility.PUBLIC,
-    )
-    services.approve_minutes(minutes=minutes, decision=decision)
-    services.publish_minutes(minutes=minutes)
-    return decision
+    minutes = Minutes.objects.get(meeting=meeting, status=MinutesStatus.PUBLISHED)
+    return minutes.approval
 
 
 @pytest.fixture
