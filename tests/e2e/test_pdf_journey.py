@@ -21,6 +21,7 @@ from meetings.models import (
     RenderedDocument,
     RenderStatus,
 )
+from tests.meetings.factories import publish
 
 from .conftest import assert_accessible, login
 
@@ -64,6 +65,8 @@ def test_a_long_minutes_pdf_shows_progress_and_then_downloads(demo, documents, p
         for index, item in enumerate(items)
     )
     assert AgendaItem.objects.filter(meeting=meeting).count() == 6
+    # Published, so that every reader of the public meeting reads its minutes.
+    publish(minutes)
 
     login(page, demo, COUNCILLOR)
     _follow(page, page.locator("header nav").get_by_role("link", name="Sitzungen", exact=True))

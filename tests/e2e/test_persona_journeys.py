@@ -224,6 +224,13 @@ def test_v_intern_staff_run_the_jour_fixe_cycle_by_clicks_and_move_a_space_on(de
 
     # --- Invite, then hold the meeting ---------------------------------------------------
     for status in (MeetingStatus.INVITED, MeetingStatus.HELD):
+        if status == MeetingStatus.HELD:
+            # The day of the meeting comes: it began two hours ago (a meeting ahead cannot
+            # be marked held).
+            began = timezone.now() - datetime.timedelta(hours=2)
+            Meeting.objects.filter(pk=jour_fixe.pk).update(
+                start=began, end=began + datetime.timedelta(minutes=90)
+            )
         _follow(page, _main_link(page, "Sitzung bearbeiten oder Status ändern"))
         assert_accessible(page)
         form = page.locator(f"form[action$='/sitzungen/{jour_fixe.pk}/status/']")
