@@ -12,10 +12,10 @@ from aks.accounts import roles
 from bodies.access import Visibility
 from meetings import calendar
 from meetings.models import Attendance, CalendarToken, Meeting, MeetingStatus
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.test_calendar import MeetingSeriesFactory
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

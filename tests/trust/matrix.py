@@ -28,49 +28,17 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from aks.accounts import roles
 from bodies.access import Visibility
-from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.factories import BodyFactory, MembershipFactory
+from tests.personas import LEVELS, PERSONAS, SEES, make_persona, sees  # noqa: F401  (SEES for the cases)
 
-PERSONAS = (
-    "anonymous",
-    "association_member",
-    "body_member",
-    "v_extern",
-    "v_intern",
-    "councillor",
-    "superuser",
-)
 STAFF = frozenset({"v_intern", "v_extern", "superuser"})
-LEVELS = tuple(Visibility.values)
-
-# The one copy of who sees which level (DESIGN.md "Access"). "body_member" holds an
-# active membership in the world's body, so it sees that body's "members" objects.
-SEES: dict[str, frozenset[str]] = {
-    "anonymous": frozenset({Visibility.PUBLIC}),
-    "association_member": frozenset({Visibility.PUBLIC}),
-    "body_member": frozenset({Visibility.PUBLIC, Visibility.MEMBERS}),
-    "v_extern": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL}
-    ),
-    "v_intern": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}
-    ),
-    "councillor": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}
-    ),
-    "superuser": frozenset(Visibility.values),
-}
 
 OK = "ok"
 LOGIN = "login"
 FORBIDDEN = "forbidden"
 HIDDEN = "hidden"
 REFUSED = "refused"
-
-
-def sees(persona: str, level: str | None) -> bool:
-    return level is None or level in SEES[persona]
 
 
 # --- expectations -------------------------------------------------------------------
@@ -143,21 +111,7 @@ class World:
         self.clients: dict[str, Client] = {}
 
     def _make_user(self, persona: str):
-        if persona == "anonymous":
-            return None
-        if persona == "superuser":
-            return UserFactory(is_superuser=True, is_staff=True)
-        if persona == "body_member":
-            user = UserFactory()
-            MembershipFactory(person=PersonFactory(user=user), body=self.body)
-            return user
-        role = {
-            "association_member": roles.ASSOCIATION_MEMBER,
-            "v_extern": roles.V_EXTERN,
-            "v_intern": roles.V_INTERN,
-            "councillor": roles.COUNCILLOR,
-        }[persona]
-        return UserFactory(roles=[role])
+        return make_persona(persona, body=self.body)
 
     def join(self, body):
         """Make the "body_member" persona an active member of ``body`` too, for objects
