@@ -23,7 +23,7 @@ from django.utils import timezone
 from aks.accounts import roles
 from bodies import services as poll_services
 from bodies.access import Visibility
-from bodies.demo import DEMO_USERS, seed_votes
+from bodies.demo import DEMO_USERS
 from bodies.models import Body, Decision, Poll, PollStatus, Vote
 from bodies.services import record_decision
 from meetings import services
@@ -50,7 +50,7 @@ from spaces.models import Space, SpaceStatus
 from tests.factories import MembershipFactory, PersonFactory
 
 from .conftest import DESKTOP, PHONE_390, assert_accessible, login, logout
-from .test_registration_journey import _link, _local
+from .helpers import local_url, mail_link, publish_ag1_minutes
 
 pytestmark = pytest.mark.e2e
 
@@ -475,7 +475,7 @@ def test_an_association_member_registers_for_an_event_and_votes(
     assert_accessible(page)
     assert Registration.objects.get(email=address).status == RegistrationStatus.PENDING
     # The one address not reached by a click here: the confirmation link in the mail.
-    page.goto(_local(_link(address, "bestaetigen"), demo))
+    page.goto(local_url(mail_link(address, "bestaetigen"), demo))
     _submit(page, page.locator("main form"))
     assert Registration.objects.get(email=address).status == RegistrationStatus.CONFIRMED
     assert page.locator("main").get_by_text(event.title).count() >= 1
@@ -494,25 +494,6 @@ def test_an_association_member_registers_for_an_event_and_votes(
     assert Vote.objects.filter(poll=online).count() == 1
     assert Poll.objects.get(pk=online.pk).status == PollStatus.OPEN
     logout(page)
-
-
-def publish_ag1_minutes() -> Decision:
-    """The demo's AG1 minutes, approved by a public decision of the AG and published."""
-    seed_meetings()
-    seed_votes()
-    meeting = Meeting.objects.get(title="AG1: Kooperationsmodell Vor-Ort-Laden")
-    minutes = Minutes.objects.get(meeting=meeting)
-    services.circulate_minutes(minutes=minutes)
-    decision = record_decision(
-        body=Body.objects.get(slug="ag1"),
-        title="Nutzungsvereinbarung für den Vor-Ort-Laden empfohlen",
-        text="Die AG empfiehlt der Steuerungsrunde eine Nutzungsvereinbarung für zwölf Monate.",
-        decided_on=timezone.localdate(meeting.start) + datetime.timedelta(days=7),
-        visibility=Visibility.PUBLIC,
-    )
-    services.approve_minutes(minutes=minutes, decision=decision)
-    services.publish_minutes(minutes=minutes)
-    return decision
 
 
 @pytest.fixture

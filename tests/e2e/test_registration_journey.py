@@ -3,7 +3,6 @@ cancels, and the first on the waiting list gets the place; staff check people in
 the door on a phone."""
 
 import datetime
-import re
 
 import pytest
 from django.core import mail
@@ -17,6 +16,7 @@ from meetings import services
 from meetings.models import Meeting, MeetingKind, Registration, RegistrationStatus, Speaker
 
 from .conftest import DESKTOP, PHONE, assert_accessible, login
+from .helpers import local_url, mail_link
 
 pytestmark = pytest.mark.e2e
 
@@ -63,20 +63,6 @@ def _register(page, base_url, meeting, *, name, email):
     assert page.url.endswith(f"/sitzungen/veranstaltungen/{meeting.pk}/anmelden/danke/")
 
 
-def _link(address, path_part):
-    for message in reversed(mail.outbox):
-        if message.to == [address]:
-            match = re.search(rf"https?://\S+/{path_part}/", message.body)
-            if match:
-                return match.group(0)
-    raise AssertionError(f"no mail to {address} with a link to {path_part}")
-
-
-def _local(url, base_url):
-    # Mails carry SITE_URL; the browser talks to the live server.
-    return base_url + re.sub(r"^https?://[^/]+", "", url)
-
-
 def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(event, demo, page):
     page.goto(f"{demo}/")
     assert_accessible(page)
@@ -89,7 +75,7 @@ def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(even
 
     _register(page, demo, event, name="Kim Gast", email="kim@example.org")
     assert_accessible(page)
-    page.goto(_local(_link("kim@example.org", "bestaetigen"), demo))
+    page.goto(local_url(mail_link("kim@example.org", "bestaetigen"), demo))
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -99,14 +85,14 @@ def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(even
 
     # The event is full now: the next person lands on the waiting list.
     _register(page, demo, event, name="Lea Warte", email="lea@example.org")
-    page.goto(_local(_link("lea@example.org", "bestaetigen"), demo))
+    page.goto(local_url(mail_link("lea@example.org", "bestaetigen"), demo))
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert Registration.objects.get(email="lea@example.org").status == RegistrationStatus.WAITING
 
     # Kim cancels through the link in the confirmation mail, on a phone.
     page.set_viewport_size(PHONE)
-    page.goto(_local(_link("kim@example.org", "absagen"), demo))
+    page.goto(local_url(mail_link("kim@example.org", "absagen"), demo))
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()

@@ -2,7 +2,6 @@
 
 import datetime
 
-import factory
 import icalendar
 import pytest
 from django.test import Client
@@ -16,32 +15,13 @@ from meetings import calendar
 from meetings.models import (
     Attendance,
     CalendarToken,
-    MeetingKind,
-    MeetingSeries,
     MeetingStatus,
-    Recurrence,
-    Weekday,
 )
-from tests.factories import XSS, BodyFactory, PersonFactory
-from tests.meetings.factories import MeetingFactory
+from tests.factories import BodyFactory, PersonFactory
+from tests.meetings.factories import MeetingFactory, MeetingSeriesFactory
 from tests.personas import PERSONAS, SEES
 
 pytestmark = pytest.mark.django_db
-
-
-class MeetingSeriesFactory(factory.django.DjangoModelFactory):
-    # Local: tests/meetings/factories.py belongs to another piece of work.
-    class Meta:
-        model = MeetingSeries
-
-    body = factory.SubFactory(BodyFactory)
-    title = factory.Sequence(lambda n: f"Reihe {n} {XSS}")
-    kind = MeetingKind.WORKING_GROUP
-    recurrence = Recurrence.WEEKLY
-    weekday = Weekday.TUESDAY
-    start_time = datetime.time(18, 0)
-    starts_on = datetime.date(2024, 1, 2)
-    visibility = Visibility.PUBLIC
 
 
 def _parse(data: bytes) -> icalendar.Calendar:

@@ -14,7 +14,7 @@ from meetings import calendar
 from meetings.models import Attendance, CalendarToken, Meeting, MeetingStatus
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
-from tests.meetings.test_calendar import MeetingSeriesFactory
+from tests.meetings.factories import MeetingSeriesFactory
 from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db

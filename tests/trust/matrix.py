@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -71,6 +72,21 @@ def act(allowed: Iterable[str]) -> Callable[[str, str | None, World], str]:
     return expect
 
 
+def act_refused(allowed):
+    """An action whose form, sent empty, is refused (400) to those who may take it:
+    the permission is checked before the form."""
+    allowed = frozenset(allowed)
+
+    def expect(persona, level, world):
+        if persona == "anonymous":
+            return LOGIN
+        if not sees(persona, level):
+            return HIDDEN
+        return REFUSED if persona in allowed else FORBIDDEN
+
+    return expect
+
+
 def always(outcome: str) -> Callable[[str, str | None, World], str]:
     return lambda persona, level, world: outcome
 
@@ -85,6 +101,35 @@ def per_persona(table: dict[str, str]) -> Callable[[str, str | None, World], str
 # The two rules most pages follow beyond ``read``.
 runs = act(STAFF)  # an action only staff (and superusers) take
 signed_in = per_persona(dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN})
+
+
+# --- checks (``Case.extra["check"]``) shared by several case modules -----------------
+
+
+# What a placeholder names, by the level of the item it stands for, for signed-in readers;
+# readers who are not signed in are told "nicht öffentlich" whatever the level.
+PLACEHOLDER_WORDS = {
+    Visibility.MEMBERS: "nur für Mitglieder des Gremiums",
+    Visibility.TEAM: "vertraulich",
+    Visibility.ADMIN_INTERNAL: "verwaltungsintern",
+    Visibility.CIVIL_INTERNAL: "zivilgesellschaftlich intern",
+}
+
+
+def placeholders_in_place(persona, world, text) -> list[str]:
+    """An agenda of one item per level (in the order of the levels) is numbered 1 to 5
+    for every reader: an item the reader may not see is its placeholder, "TOP n – "
+    and the words for its level, in its place (the markers prove it names no title)."""
+    text = re.sub(r"\s+", " ", text)
+    problems = []
+    for number, level in enumerate(LEVELS, start=1):
+        words = "nicht öffentlich" if persona == "anonymous" else PLACEHOLDER_WORDS.get(level)
+        placeholder = f"TOP {number} – {words}"
+        if sees(persona, level) and f"TOP {number} –" in text:
+            problems.append(f"a placeholder for item {number}, which the reader sees")
+        elif not sees(persona, level) and placeholder not in text:
+            problems.append(f"no placeholder {placeholder!r} for the {level} item")
+    return problems
 
 
 # --- the world ----------------------------------------------------------------------
