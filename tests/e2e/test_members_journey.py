@@ -2,7 +2,6 @@
 ledger. Every page on the way is checked with axe-core."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -21,10 +20,10 @@ V_EXTERN = _EMAIL_BY_ROLE[roles.V_EXTERN]
 
 BODY = "verwaltungsinterne-steuerungsrunde"
 # German once the catalogue holds this issue's messages, English until then.
-MANAGE = re.compile(r"Mitglieder verwalten|Manage members")
-ADD = re.compile(r"Mitglied hinzufügen|Add member")
-END = re.compile(r"Amtszeit beenden|End term")
-RECORD = re.compile(r"Beitrag eintragen|Record contribution")
+MANAGE = "Mitglieder verwalten"
+ADD = "Mitglied hinzufügen"
+END = "Amtszeit beenden"
+RECORD = "Beitrag eintragen"
 
 
 def test_the_chair_adds_a_member_and_ends_a_term(demo, page):

@@ -119,8 +119,7 @@ def test_it_confirms_a_renewal_with_one_message(client, make_user):
     )
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1
-    # German once the catalogue holds var/tr_calendar.json, English before that.
-    assert "erneuert" in messages[0] or "renewed" in messages[0]
+    assert "Ihre persönliche Kalenderadresse wurde erneuert." in messages[0]
 
 
 def test_it_needs_a_login_and_a_post_to_renew(client, make_user):
