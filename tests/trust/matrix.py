@@ -243,6 +243,19 @@ CASES: dict[str, list[Case]] = {}
 EXCLUDED: dict[str, str] = {}
 
 
+def load_cases() -> dict[str, list[Case]]:
+    """Import every ``cases_*.py`` module of this package (each registers its cases)
+    and return the registry."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("cases_"):
+            importlib.import_module(f"{__package__}.{module.name}")
+    return CASES
+
+
 def register(*cases: Case) -> None:
     for case in cases:
         CASES.setdefault(case.name, []).append(case)
