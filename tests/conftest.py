@@ -1,20 +1,7 @@
 import pytest
 
-from aks.accounts import roles
-
-from .factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
-
-# The personas of the access matrix. "body_member" is an ordinary person with an
-# active membership in the body under test (see ``member_of``).
-PERSONAS = [
-    "anonymous",
-    "association_member",
-    "body_member",
-    "v_extern",
-    "v_intern",
-    "councillor",
-    "superuser",
-]
+from .factories import MembershipFactory, PersonFactory, UserFactory
+from .personas import make_persona
 
 
 @pytest.fixture
@@ -39,29 +26,9 @@ def member_of(db):
 
 
 @pytest.fixture
-def persona(db, make_user):
-    """Build the user for a persona name; anonymous is ``None``."""
-
-    def make(name, body=None):
-        if name == "anonymous":
-            return None
-        if name == "superuser":
-            return UserFactory(is_superuser=True, is_staff=True)
-        if name == "body_member":
-            user = make_user()
-            target = body or BodyFactory()
-            person = PersonFactory(user=user)
-            MembershipFactory(person=person, body=target)
-            return user
-        role = {
-            "association_member": roles.ASSOCIATION_MEMBER,
-            "v_extern": roles.V_EXTERN,
-            "v_intern": roles.V_INTERN,
-            "councillor": roles.COUNCILLOR,
-        }[name]
-        return make_user(role)
-
-    return make
+def persona(db):
+    """Build the user for a persona name (``tests.personas``); anonymous is ``None``."""
+    return make_persona
 
 
 @pytest.fixture(autouse=True)

@@ -12,3 +12,14 @@ def assert_valid_html(response) -> None:
     duplicates = {i for i in ids if ids.count(i) > 1}
     assert not duplicates, f"duplicate ids: {duplicates}"
     assert "<script>alert" not in content, "user text was not escaped"
+
+
+def checked_values(content: str, name: str) -> list[str]:
+    """The values of the checked radio buttons and checkboxes named ``name`` in a page
+    or fragment, in document order (parsed, so attribute order does not matter)."""
+    document = html5lib.parse(content, namespaceHTMLElements=False)
+    return [
+        element.get("value")
+        for element in document.iter("input")
+        if element.get("name") == name and element.get("checked") is not None
+    ]

@@ -11,7 +11,6 @@ from aks.accounts import roles
 from bodies.access import Visibility
 from bodies.models import Membership, Person, VotingUnit
 from bodies.services import add_member, end_membership
-from tests.conftest import PERSONAS
 from tests.factories import (
     XSS,
     BodyFactory,
@@ -20,22 +19,8 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.html import assert_valid_html
+from tests.personas import PERSONAS, SEES
 
-# persona -> levels it sees on a body (body_member: of its own body)
-SEES = {
-    "anonymous": {Visibility.PUBLIC},
-    "association_member": {Visibility.PUBLIC},
-    "body_member": {Visibility.PUBLIC, Visibility.MEMBERS},
-    "v_extern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL},
-    "v_intern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL},
-    "councillor": {
-        Visibility.PUBLIC,
-        Visibility.MEMBERS,
-        Visibility.TEAM,
-        Visibility.ADMIN_INTERNAL,
-    },
-    "superuser": set(Visibility.values),
-}
 # personas who manage the members of every body they see (chairs: below)
 MANAGERS = {"superuser"}
 # personas who manage the members of the bodies the AKS team runs, and of no other

@@ -18,8 +18,6 @@ from bodies.services import (
     open_poll,
     record_decision,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import (
     XSS,
     BodyFactory,
@@ -28,6 +26,7 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.html import assert_valid_html
+from tests.personas import PERSONAS, SEES
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_poll_and_decision_pages_follow_the_kernel(client, persona, name, level)
     )
     user = persona(name, body=body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     status = 200 if expected else 404
     assert client.get(reverse("bodies:poll", args=[poll.pk])).status_code == status
     assert client.get(reverse("bodies:decision", args=[decision.pk])).status_code == status
@@ -68,7 +67,7 @@ def test_a_poll_in_a_hidden_body_is_hidden_whatever_its_own_level(client, person
     poll = create_poll(body=body, title="Intern", visibility=Visibility.PUBLIC)
     user = persona(name, body=body)
     _login(client, user)
-    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    expected = Visibility.ADMIN_INTERNAL in SEES[name]
     response = client.get(reverse("bodies:poll", args=[poll.pk]))
     assert response.status_code == (200 if expected else 404)
 

@@ -13,7 +13,6 @@ from bodies.access import Visibility
 from bodies.models import Contribution, ContributionKind, Workstream, WorkstreamStatus
 from bodies.selectors import contribution_summary
 from bodies.services import add_contribution
-from tests.conftest import PERSONAS
 from tests.factories import (
     XSS,
     BodyFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.html import assert_valid_html
+from tests.personas import PERSONAS, SEES
 
 
 class WorkstreamFactory(factory.django.DjangoModelFactory):
@@ -48,21 +48,6 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     on = datetime.date(2026, 3, 1)
 
 
-# persona -> levels it sees on a workstream (body_member: member of the lead body)
-SEES = {
-    "anonymous": {Visibility.PUBLIC},
-    "association_member": {Visibility.PUBLIC},
-    "body_member": {Visibility.PUBLIC, Visibility.MEMBERS},
-    "v_extern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL},
-    "v_intern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL},
-    "councillor": {
-        Visibility.PUBLIC,
-        Visibility.MEMBERS,
-        Visibility.TEAM,
-        Visibility.ADMIN_INTERNAL,
-    },
-    "superuser": set(Visibility.values),
-}
 # personas who keep the ledger of every workstream they see
 KEEPERS = {"v_extern", "v_intern", "superuser"}
 

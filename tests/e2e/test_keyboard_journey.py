@@ -7,7 +7,7 @@ import pytest
 from meetings.models import Minutes
 
 from .conftest import assert_accessible
-from .test_persona_journeys import publish_ag1_minutes
+from .helpers import publish_ag1_minutes
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,6 @@ the door on a phone. After opening ``/`` every step is a click, except following
 links of the mails, as a person does."""
 
 import datetime
-import re
 
 import pytest
 from django.core import mail
@@ -18,6 +17,7 @@ from meetings import services
 from meetings.models import Meeting, MeetingKind, Registration, RegistrationStatus, Speaker
 
 from .conftest import DESKTOP, PHONE, assert_accessible, login
+from .helpers import follow_the_link_in_the_mail
 
 pytestmark = pytest.mark.e2e
 
@@ -75,21 +75,6 @@ def _register(page, meeting, *, name, email):
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.url.endswith(f"/sitzungen/veranstaltungen/{meeting.pk}/anmelden/danke/")
-
-
-def _link(address, path_part):
-    for message in reversed(mail.outbox):
-        if message.to == [address]:
-            match = re.search(rf"https?://\S+/{path_part}/", message.body)
-            if match:
-                return match.group(0)
-    raise AssertionError(f"no mail to {address} with a link to {path_part}")
-
-
-def follow_the_link_in_the_mail(page, base_url, address, path_part):
-    """Open the link ending in ``path_part`` of the last mail to ``address``, as its
-    reader clicks it. Mails carry SITE_URL; the browser talks to the live server."""
-    page.goto(base_url + re.sub(r"^https?://[^/]+", "", _link(address, path_part)))
 
 
 def test_a_visitor_registers_confirms_cancels_and_the_waiting_list_moves_up(event, demo, page):

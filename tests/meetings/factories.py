@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from bodies.access import Visibility
-from meetings.models import Meeting, MeetingKind
+from meetings.models import Meeting, MeetingKind, MeetingSeries, Recurrence, Weekday
 from tests.factories import XSS, BodyFactory
 
 
@@ -19,6 +19,20 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
     )
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=2))
+    visibility = Visibility.PUBLIC
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSeries
+
+    body = factory.SubFactory(BodyFactory)
+    title = factory.Sequence(lambda n: f"Reihe {n} {XSS}")
+    kind = MeetingKind.WORKING_GROUP
+    recurrence = Recurrence.WEEKLY
+    weekday = Weekday.TUESDAY
+    start_time = datetime.time(18, 0)
+    starts_on = datetime.date(2024, 1, 2)
     visibility = Visibility.PUBLIC
 
 

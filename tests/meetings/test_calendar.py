@@ -2,7 +2,6 @@
 
 import datetime
 
-import factory
 import icalendar
 import pytest
 from django.test import Client
@@ -16,33 +15,13 @@ from meetings import calendar
 from meetings.models import (
     Attendance,
     CalendarToken,
-    MeetingKind,
-    MeetingSeries,
     MeetingStatus,
-    Recurrence,
-    Weekday,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
-from tests.factories import XSS, BodyFactory, PersonFactory
-from tests.meetings.factories import MeetingFactory
+from tests.factories import BodyFactory, PersonFactory
+from tests.meetings.factories import MeetingFactory, MeetingSeriesFactory
+from tests.personas import PERSONAS, SEES
 
 pytestmark = pytest.mark.django_db
-
-
-class MeetingSeriesFactory(factory.django.DjangoModelFactory):
-    # Local: tests/meetings/factories.py belongs to another piece of work.
-    class Meta:
-        model = MeetingSeries
-
-    body = factory.SubFactory(BodyFactory)
-    title = factory.Sequence(lambda n: f"Reihe {n} {XSS}")
-    kind = MeetingKind.WORKING_GROUP
-    recurrence = Recurrence.WEEKLY
-    weekday = Weekday.TUESDAY
-    start_time = datetime.time(18, 0)
-    starts_on = datetime.date(2024, 1, 2)
-    visibility = Visibility.PUBLIC
 
 
 def _parse(data: bytes) -> icalendar.Calendar:
@@ -246,7 +225,7 @@ def test_it_gives_the_body_feed_what_the_reader_may_see(client, persona, name):
     MeetingFactory(title="Anderes Gremium")
     # Client without a session: the token in the address alone decides.
     parsed = _feed(client, _body_url(persona(name, body=body), body))
-    assert _summaries(parsed) == {f"Sitzung {level}" for level in EXPECTED[name]}
+    assert _summaries(parsed) == {f"Sitzung {level}" for level in SEES[name]}
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -255,7 +234,7 @@ def test_it_answers_404_for_a_body_the_reader_may_not_see(client, persona, name)
     MeetingFactory(body=body, title="Intern")
     user = persona(name)
     response = client.get(_body_url(user, body))
-    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    expected = Visibility.ADMIN_INTERNAL in SEES[name]
     assert response.status_code == (200 if expected else 404)
     missing = BodyFactory.build(slug="gibt-es-nicht")
     assert client.get(_body_url(user, missing)).status_code == 404
@@ -306,7 +285,7 @@ def test_it_gives_the_series_feed_what_the_reader_may_see(client, persona, name)
         )
     MeetingFactory(body=series.body, title="Ohne Reihe")
     parsed = _feed(client, _series_url(persona(name, body=series.body), series))
-    assert _summaries(parsed) == {f"Termin {level}" for level in EXPECTED[name]}
+    assert _summaries(parsed) == {f"Termin {level}" for level in SEES[name]}
 
 
 def test_it_answers_404_for_a_series_the_tokens_owner_may_not_see(client, make_user):
@@ -357,11 +336,9 @@ def test_it_fills_the_personal_feed_with_own_bodies_and_invitations_as_far_as_vi
     parsed = _feed(client, _personal_url(user))
     # "members" is per body: an invitation to another body's members-only meeting is
     # no grant to see it.
-    elsewhere = EXPECTED[name] - ({Visibility.MEMBERS} if name == "body_member" else set())
+    elsewhere = SEES[name] - ({Visibility.MEMBERS} if name == "body_member" else set())
     expected_invited = {f"Einladung {level}" for level in elsewhere}
-    expected_own = (
-        {f"Gremium {level}" for level in EXPECTED[name]} if name == "body_member" else set()
-    )
+    expected_own = {f"Gremium {level}" for level in SEES[name]} if name == "body_member" else set()
     assert _summaries(parsed) == expected_invited | expected_own
 
 

@@ -12,10 +12,10 @@ from aks.accounts import roles
 from bodies.access import Visibility
 from meetings import calendar
 from meetings.models import Attendance, CalendarToken, Meeting, MeetingStatus
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
-from tests.meetings.test_calendar import MeetingSeriesFactory
+from tests.meetings.factories import MeetingSeriesFactory
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,7 @@ def test_it_confirms_a_renewal_with_one_message(client, make_user):
     )
     messages = [str(m) for m in response.context["messages"]]
     assert len(messages) == 1
-    # German once the catalogue holds var/tr_calendar.json, English before that.
-    assert "erneuert" in messages[0] or "renewed" in messages[0]
+    assert "Ihre persönliche Kalenderadresse wurde erneuert." in messages[0]
 
 
 def test_it_needs_a_login_and_a_post_to_renew(client, make_user):

@@ -23,10 +23,9 @@ from meetings.services import (
     add_commitment_note,
     set_commitment_status,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, OrganisationFactory
 from tests.html import assert_valid_html
+from tests.personas import PERSONAS, SEES
 
 from .factories import MeetingFactory
 
@@ -52,7 +51,7 @@ def test_lists_and_tracker_follow_the_kernel(client, persona, name, level):
     )
     user = persona(name, body=meeting.body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
 
     for url_name in ["action_items", "commitments", "tracker"]:
         response = client.get(reverse(f"meetings:{url_name}"))
@@ -100,7 +99,7 @@ def test_adding_to_a_meeting_follows_the_kernel(client, persona, name, level):
     organisation = OrganisationFactory()
     user = persona(name, body=meeting.body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     for url_name, data in [
         ("action_item_add", {"title": "Neu", "visibility": level}),
         (

@@ -20,12 +20,11 @@ from meetings.models import (
     RecommendationLevel,
     RegistrationStatus,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, OrganisationFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory, publish
 from tests.meetings.factories_events import EventFactory, RegistrationFactory, SpeakerFactory
+from tests.personas import PERSONAS, SEES
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +66,7 @@ def test_event_pages_follow_the_kernel(client, persona, name, level):
     meeting = EventFactory(body=body, visibility=level, title="Dialog Matrix")
     user = persona(name, body=body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
 
     detail = client.get(reverse("meetings:event_detail", args=[meeting.pk]))
     assert detail.status_code == (200 if expected else 404)

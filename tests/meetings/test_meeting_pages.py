@@ -18,11 +18,10 @@ from meetings.models import (
     Meeting,
     MeetingKind,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory, publish
+from tests.personas import PERSONAS, SEES
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ def test_meeting_pages_follow_the_kernel(client, persona, name, level):
     services.add_agenda_item(meeting=meeting, title="TOP Matrix")
     user = persona(name, body=body)
     _login(client, user)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     status = 200 if expected else 404
     detail = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert detail.status_code == status
@@ -111,7 +110,7 @@ def test_changing_a_hidden_meeting_answers_404_not_403(client, persona, name):
     item = services.add_agenda_item(meeting=meeting, title="Eins")
     user = persona(name, body=body)
     _login(client, user)
-    if Visibility.CIVIL_INTERNAL in EXPECTED[name]:
+    if Visibility.CIVIL_INTERNAL in SEES[name]:
         return
     # Anonymous visitors are sent to log in before the meeting is looked up.
     hidden = 302 if user is None else 404

@@ -21,10 +21,9 @@ from meetings.services import (
     minutes_for,
     start_minutes,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.html import assert_valid_html
+from tests.personas import PERSONAS, SEES
 
 from .factories import MeetingFactory, publish
 
@@ -77,7 +76,7 @@ def test_the_minutes_page_follows_the_kernel(client, persona, name, level, state
     _login(client, user)
     # Draft minutes: of these personas only the staff read them (the body member is
     # no chair and took no part); published ones: everyone the level allows.
-    expected = level in EXPECTED[name] and (state == MinutesStatus.PUBLISHED or name in WRITERS)
+    expected = level in SEES[name] and (state == MinutesStatus.PUBLISHED or name in WRITERS)
     url = reverse("meetings:minutes", args=[meeting.pk])
     response = client.get(url)
     # The meeting is public: minutes hidden from the reader look like none at all (the
@@ -114,7 +113,7 @@ def test_minutes_of_a_hidden_meeting_are_hidden(client, persona, name):
     body = BodyFactory(visibility=Visibility.ADMIN_INTERNAL)
     minutes = _minutes(Visibility.PUBLIC, body=body)
     _login(client, persona(name, body=body))
-    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    expected = Visibility.ADMIN_INTERNAL in SEES[name]
     response = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
     assert response.status_code == (200 if expected else 404)
 

@@ -24,11 +24,10 @@ from meetings.models import (
     RenderedDocument,
     RenderStatus,
 )
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory, publish
+from tests.personas import PERSONAS, SEES
 from tests.workers import require_broker, running_worker, shared_database_url
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def test_it_answers_the_agenda_pdf_as_the_kernel_says(client, persona, name, lev
     services.add_agenda_item(meeting=meeting, title="TOP Matrix")
     _login(client, persona(name, body=body))
     response = client.get(_agenda_url(meeting))
-    if level not in EXPECTED[name]:
+    if level not in SEES[name]:
         assert response.status_code == 404
         return
     assert response.status_code == 200
@@ -93,7 +92,7 @@ def test_it_answers_404_for_minutes_that_are_missing_or_hidden(client, persona, 
     services.add_entry(minutes=minutes, section=MinuteSection.NOTE, text="Interne Notiz")
     publish(minutes)  # drafts have fewer readers (test_minutes_readers); here: the level
     response = client.get(_minutes_url(meeting))
-    if Visibility.ADMIN_INTERNAL in EXPECTED[name]:
+    if Visibility.ADMIN_INTERNAL in SEES[name]:
         assert response.status_code == 200
         assert "Interne Notiz" in _pdf_text(response)
     else:
@@ -167,7 +166,7 @@ def test_the_series_report_follows_the_kernel(client, persona, name):
     series, _meeting = _series(visibility=Visibility.TEAM)
     _login(client, persona(name, body=series.body))
     response = client.get(reverse("meetings:series_recommendations_pdf", args=[series.pk]))
-    if Visibility.TEAM in EXPECTED[name]:
+    if Visibility.TEAM in SEES[name]:
         assert response.status_code == 200
         assert "Vorkaufsrecht-Satzung nutzen" in _pdf_text(response)
     else:

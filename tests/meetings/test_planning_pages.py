@@ -14,11 +14,10 @@ from bodies.models import Decision
 from bodies.services import record_decision
 from meetings import services
 from meetings.models import AgendaItem, Meeting, MeetingKind, MeetingSeries, MeetingStatus
-from tests.bodies.test_access import EXPECTED
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, PersonFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory
+from tests.personas import PERSONAS, SEES
 from tests.spaces.factories import SpaceFactory, bulk_spaces
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +79,7 @@ def test_planning_pages_follow_the_kernel(client, persona, name, level):
     item = services.add_agenda_item(meeting=meeting, title="TOP Matrix")
     user = persona(name, body=body)
     _login(client, user)
-    sees = level in EXPECTED[name]
+    sees = level in SEES[name]
     changes = sees and name in CHANGES
     edit = client.get(reverse("meetings:meeting_edit", args=[meeting.pk]))
     item_edit = client.get(reverse("meetings:agenda_edit", args=[meeting.pk, item.pk]))
@@ -176,7 +175,7 @@ def test_ending_a_series_needs_staff_or_chair(client, persona, name):
     )
     user = persona(name, body=body)
     _login(client, user)
-    sees = Visibility.MEMBERS in EXPECTED[name]
+    sees = Visibility.MEMBERS in SEES[name]
     detail = client.get(reverse("meetings:series_detail", args=[series.pk]))
     end = client.post(reverse("meetings:series_end", args=[series.pk]), {"on": "2026-07-31"})
     if name == "anonymous":

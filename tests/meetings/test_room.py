@@ -11,11 +11,11 @@ from bodies.services import create_poll, open_poll
 from meetings import room, selectors
 from meetings.models import Commitment, MeetingKind
 from oparl.selectors import public_organisations
-from tests.conftest import PERSONAS
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory
 from tests.meetings.factories_events import EventFactory
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

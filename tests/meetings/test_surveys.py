@@ -19,10 +19,10 @@ from meetings.models import (
     TopicVote,
 )
 from meetings.registration import purge_registrations
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories_events import EventFactory, RegistrationFactory
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,8 @@
 import pytest
 from django.test import Client
 
+from tests.oparl.schema import load_validators
+
 
 @pytest.fixture
 def api(db):
@@ -36,3 +38,9 @@ def document_urls(monkeypatch):
         return original(self, name, meeting_pk)
 
     monkeypatch.setattr(Context, "document_url", document_url)
+
+
+@pytest.fixture(scope="module")
+def validators():
+    """The OParl schemas as validators by type name, loaded once per module."""
+    return load_validators()

@@ -15,7 +15,7 @@ from meetings.models import AgendaItem
 from oparl.models import Tombstone
 from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from tests.meetings.factories import MeetingFactory
-from tests.oparl.test_walk import _validate, validators  # noqa: F401  (a fixture)
+from tests.oparl.schema import validate
 from tests.spaces.factories import SpaceFactory
 
 BASE = "http://testserver/oparl/v1/"
@@ -42,7 +42,7 @@ def _item(meeting, title, position, visibility=Visibility.PUBLIC, parent=None):
 @pytest.mark.django_db
 def test_a_deleted_public_meeting_answers_deleted_and_is_listed_only_with_modified_since(
     api,
-    validators,  # noqa: F811
+    validators,
 ):
     meeting = MeetingFactory()
     url = f"/oparl/v1/meeting/{meeting.pk}/"
@@ -57,7 +57,7 @@ def test_a_deleted_public_meeting_answers_deleted_and_is_listed_only_with_modifi
     assert gone["created"] == published["created"]
     assert set(gone) == {"id", "type", "created", "modified", "deleted"}
     assert gone["modified"] >= gone["created"]
-    _validate(validators, gone)
+    validate(validators, gone)
 
     listed = api("/oparl/v1/body/1/meeting/", modified_since=since)
     assert _ids(listed) == [published["id"]]
@@ -116,7 +116,7 @@ def test_depublishing_tombstones_and_republishing_brings_the_object_back(api):
 
 
 @pytest.mark.django_db
-def test_deleting_a_body_tombstones_the_public_objects_of_its_cascade(api, validators):  # noqa: F811
+def test_deleting_a_body_tombstones_the_public_objects_of_its_cascade(api, validators):
     from django.db.models.signals import pre_delete
 
     body = BodyFactory()
@@ -154,13 +154,13 @@ def test_deleting_a_body_tombstones_the_public_objects_of_its_cascade(api, valid
     # Still public through the other body: no tombstone, still there.
     assert "deleted" not in api(f"/oparl/v1/person/{also_elsewhere.person_id}/")
     for key in keys:
-        _validate(validators, api(BASE + key))
+        validate(validators, api(BASE + key))
 
 
 @pytest.mark.django_db
 def test_deleting_a_meeting_tombstones_its_public_agenda_items_with_their_order(
     api,
-    validators,  # noqa: F811
+    validators,
 ):
     meeting = MeetingFactory()
     _item(meeting, "Eins", 1)
@@ -179,7 +179,7 @@ def test_deleting_a_meeting_tombstones_its_public_agenda_items_with_their_order(
     assert len(orders) == 3  # the hidden item and its sub-item are not on the agenda
     for obj in page["data"]:
         assert obj["deleted"] is True
-        _validate(validators, obj)
+        validate(validators, obj)
     api(f"/oparl/v1/agendaitem/{hidden.pk}/", status=404)
     assert api(f"/oparl/v1/agendaitem/{sub.pk}/")["order"] == orders[f"{BASE}agendaitem/{sub.pk}/"]
 

@@ -1,83 +1,10 @@
 """Walk the whole endpoint at demo scale and validate every object against the
 OParl 1.1 JSON schemas in ``../shared/oparl/schema/`` (not copied into the project)."""
 
-import json
-import os
-import re
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
-from jsonschema import Draft7Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "oparl" / "schema"
-TYPE_PREFIX = "https://schema.oparl.org/1.1/"
-
-# OParl 2.4 is stricter than RFC 3339: seconds and a numeric offset, always.
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-checker = FormatChecker(formats=())
-checker.checks("date-time")(lambda value: bool(DATE_TIME.match(value)))
-checker.checks("date")(lambda value: bool(DATE.match(value)))
-checker.checks("url")(lambda value: value.startswith(("http://", "https://")))
-
-
-def _schema_dir() -> Path:
-    if SCHEMA_DIR.is_dir():
-        return SCHEMA_DIR
-    reason = f"OParl schemas not found at {SCHEMA_DIR} (expected ../shared/oparl/schema/)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; they must be present in CI", pytrace=False)
-    print(f"SKIPPED: {reason}")
-    pytest.skip(reason)
-
-
-def _with_refs(schema: dict) -> dict:
-    """The OParl schemas name embedded objects with a non-standard ``"schema":
-    "Location.json"``; turn those into ``$ref`` so embedded objects are validated too."""
-    for prop in schema.get("properties", {}).values():
-        if prop.get("type") == "object" and str(prop.get("schema", "")).endswith(".json"):
-            prop["$ref"] = prop["schema"]
-        items = prop.get("items")
-        if (
-            prop.get("type") == "array"
-            and isinstance(items, dict)
-            and items.get("type") == "object"
-            and str(items.get("schema", "")).endswith(".json")
-        ):
-            items["$ref"] = items["schema"]
-    return schema
-
-
-@pytest.fixture(scope="module")
-def validators():
-    folder = _schema_dir()
-    schemas = {
-        path.name: _with_refs(json.loads(path.read_text(encoding="utf-8")))
-        for path in folder.glob("*.json")
-    }
-    registry = Registry().with_resources(
-        (name, Resource.from_contents(schema, default_specification=DRAFT7))
-        for name, schema in schemas.items()
-    )
-    return {
-        name.removesuffix(".json"): Draft7Validator(
-            schema, registry=registry, format_checker=checker
-        )
-        for name, schema in schemas.items()
-    }
-
-
-def _validate(validators, obj: dict) -> str:
-    kind = obj["type"].removeprefix(TYPE_PREFIX)
-    errors = sorted(validators[kind].iter_errors(obj), key=str)
-    assert not errors, f"{obj['id']}: " + "; ".join(
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors
-    )
-    return kind
+from tests.oparl.schema import TYPE_PREFIX, validate
 
 
 def _richer_demo():
@@ -153,7 +80,7 @@ def test_it_validates_every_object_of_the_demo_against_the_oparl_schemas(
     _richer_demo()
 
     system = api("/oparl/v1/")
-    _validate(validators, system)
+    validate(validators, system)
     seen: set[str] = set()
     bodies, _pages = _walk(api, system["body"], seen)
     assert len(bodies) == 1
@@ -162,7 +89,7 @@ def test_it_validates_every_object_of_the_demo_against_the_oparl_schemas(
     kinds: dict[str, int] = {}
     multi_page_lists = 0
     for body in bodies:
-        _validate(validators, body)
+        validate(validators, body)
         lists = [
             value
             for key, value in body.items()
@@ -175,12 +102,12 @@ def test_it_validates_every_object_of_the_demo_against_the_oparl_schemas(
             objects, pages = _walk(api, url, seen)
             multi_page_lists += pages > 1
             for obj in objects:
-                kind = _validate(validators, obj)
+                kind = validate(validators, obj)
                 kinds[kind] = kinds.get(kind, 0) + 1
                 assert obj["id"] not in by_id, f"{obj['id']} listed twice"
                 by_id[obj["id"]] = obj
                 for inner in _embedded(obj):
-                    _validate(validators, inner)
+                    validate(validators, inner)
 
     assert multi_page_lists >= 4
     for kind in ("Organization", "Person", "Membership", "Meeting", "AgendaItem", "Paper"):

@@ -12,10 +12,10 @@ from bodies.access import Visibility
 from bodies.models import Poll
 from bodies.services import create_poll, record_decision
 from meetings.services import add_commitment
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory
+from tests.personas import PERSONAS
 from tests.spaces.factories import SpaceFactory
 
 pytestmark = pytest.mark.django_db

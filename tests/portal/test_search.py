@@ -21,10 +21,10 @@ from meetings.models import (
     MinuteSection,
     MinutesStatus,
 )
-from tests.conftest import PERSONAS
 from tests.factories import XSS, BodyFactory, OrganisationFactory
 from tests.html import assert_valid_html
 from tests.meetings.factories import MeetingFactory
+from tests.personas import PERSONAS
 from tests.spaces.factories import SpaceFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,26 +15,10 @@ from bodies.access import Visibility
 from spaces.matching import spaces_for_need
 from spaces.models import OwnerKind, Space, SpaceKind, SpaceStatus
 from spaces.selectors import space_for_change, visible_spaces
-from tests.conftest import PERSONAS
 from tests.factories import BodyFactory, OrganisationFactory
+from tests.personas import PERSONAS, SEES
 
 from .factories import DistrictFactory, SpaceFactory, SpaceNeedFactory
-
-# persona -> levels it sees (body_member: on a space of its own body)
-EXPECTED = {
-    "anonymous": {Visibility.PUBLIC},
-    "association_member": {Visibility.PUBLIC},
-    "body_member": {Visibility.PUBLIC, Visibility.MEMBERS},
-    "v_extern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL},
-    "v_intern": {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL},
-    "councillor": {
-        Visibility.PUBLIC,
-        Visibility.MEMBERS,
-        Visibility.TEAM,
-        Visibility.ADMIN_INTERNAL,
-    },
-    "superuser": set(Visibility.values),
-}
 
 MARKER = "Leerstand-Markierung-7731"
 OWNER = "Eigentümerin-Markierung-5519"
@@ -76,7 +60,7 @@ def test_a_space_shows_on_every_channel_exactly_for_the_levels_allowed(
     )
     need = _matching_need(district)
     user = persona(name, body=body)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     _login(client, user)
 
     assert Space.objects.visible_to(user).filter(pk=space.pk).exists() is expected
@@ -118,7 +102,7 @@ def test_owner_details_show_on_every_channel_exactly_for_the_levels_allowed(
     )
     need = _matching_need(district)
     user = persona(name, body=body)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     _login(client, user)
 
     assert (user or AnonymousUser()).has_perm("spaces.view_space_owner", space) is expected
@@ -170,7 +154,7 @@ def test_searching_or_filtering_by_owner_never_reveals_a_hidden_owner(client, pe
         owner_visibility=Visibility.ADMIN_INTERNAL,
     )
     user = persona(name, body=body)
-    expected = Visibility.ADMIN_INTERNAL in EXPECTED[name]
+    expected = Visibility.ADMIN_INTERNAL in SEES[name]
     _login(client, user)
     for params in ({"q": OWNER}, {"q": NOTES}, {"owner_kind": OwnerKind.BIM}):
         for url in ("spaces:list", "spaces:map"):
@@ -193,7 +177,7 @@ def test_needs_show_exactly_for_the_levels_allowed(client, persona, name, level)
     space = SpaceFactory(district=DistrictFactory(name="Graefekiez"))
     need.districts.set([space.district])
     user = persona(name, body=body)
-    expected = level in EXPECTED[name]
+    expected = level in SEES[name]
     _login(client, user)
     assert client.get(reverse("spaces:need_detail", args=[need.pk])).status_code == (
         200 if expected else 404

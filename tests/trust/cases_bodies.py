@@ -29,30 +29,15 @@ from .matrix import (
     LEVELS,
     LOGIN,
     OK,
-    REFUSED,
     STAFF,
     Case,
     World,
     act,
+    act_refused,
     register,
     runs,
     sees,
 )
-
-
-def act_refused(allowed):
-    """An action whose form, sent empty, is refused (400) to those who may take it:
-    the permission is checked before the form."""
-    allowed = frozenset(allowed)
-
-    def expect(persona, level, world):
-        if persona == "anonymous":
-            return LOGIN
-        if not sees(persona, level):
-            return HIDDEN
-        return REFUSED if persona in allowed else FORBIDDEN
-
-    return expect
 
 
 def votes(persona, level, world):

@@ -40,6 +40,7 @@ from .matrix import (
     World,
     always,
     per_persona,
+    placeholders_in_place,
     register,
     runs,
     sees,
@@ -147,34 +148,6 @@ def _contents_markers(world):
 def _agenda_markers(world):
     _public_meeting_with_contents(world, None)
     return {level: [world.marker("fullitem", level)] for level in LEVELS}
-
-
-# What a placeholder names, by the level of the item it stands for, for signed-in readers;
-# readers who are not signed in are told "nicht öffentlich" whatever the level.
-PLACEHOLDER_WORDS = {
-    Visibility.MEMBERS: "nur für Mitglieder des Gremiums",
-    Visibility.TEAM: "vertraulich",
-    Visibility.ADMIN_INTERNAL: "verwaltungsintern",
-    Visibility.CIVIL_INTERNAL: "zivilgesellschaftlich intern",
-}
-
-
-def placeholders_in_place(persona, world, text) -> list[str]:
-    """An agenda of one item per level (in the order of the levels) is numbered 1 to 5
-    for every reader: an item the reader may not see is its placeholder, "TOP n – "
-    and the words for its level, in its place (the markers prove it names no title)."""
-    import re
-
-    text = re.sub(r"\s+", " ", text)
-    problems = []
-    for number, level in enumerate(LEVELS, start=1):
-        words = "nicht öffentlich" if persona == "anonymous" else PLACEHOLDER_WORDS.get(level)
-        placeholder = f"TOP {number} – {words}"
-        if sees(persona, level) and f"TOP {number} –" in text:
-            problems.append(f"a placeholder for item {number}, which the reader sees")
-        elif not sees(persona, level) and placeholder not in text:
-            problems.append(f"no placeholder {placeholder!r} for the {level} item")
-    return problems
 
 
 register(

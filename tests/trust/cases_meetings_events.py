@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from bodies.access import Visibility
 
-from .cases_meetings import placeholders_in_place
 from .matrix import (
     FORBIDDEN,
     HIDDEN,
@@ -38,6 +37,7 @@ from .matrix import (
     World,
     act,
     always,
+    placeholders_in_place,
     read,
     register,
     sees,

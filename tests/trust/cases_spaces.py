@@ -18,7 +18,6 @@ import datetime
 
 from bodies.access import Visibility
 
-from .cases_bodies import act_refused
 from .matrix import (
     FORBIDDEN,
     LEVELS,
@@ -28,6 +27,7 @@ from .matrix import (
     STAFF,
     Case,
     World,
+    act_refused,
     always,
     per_persona,
     register,

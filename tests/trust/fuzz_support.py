@@ -10,6 +10,7 @@ from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -291,3 +292,14 @@ def show(data) -> str:
         return item if len(item) <= 60 else f"{item[:40]!r}…({len(item)} chars)"
 
     return repr({name: cut(item) for name, item in data.items()})
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL of the project as ``(namespace:name, view)``."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern.callback

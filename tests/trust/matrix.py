@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -28,49 +29,17 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from aks.accounts import roles
 from bodies.access import Visibility
-from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.factories import BodyFactory, MembershipFactory
+from tests.personas import LEVELS, PERSONAS, SEES, make_persona, sees  # noqa: F401  (SEES for the cases)
 
-PERSONAS = (
-    "anonymous",
-    "association_member",
-    "body_member",
-    "v_extern",
-    "v_intern",
-    "councillor",
-    "superuser",
-)
 STAFF = frozenset({"v_intern", "v_extern", "superuser"})
-LEVELS = tuple(Visibility.values)
-
-# The one copy of who sees which level (DESIGN.md "Access"). "body_member" holds an
-# active membership in the world's body, so it sees that body's "members" objects.
-SEES: dict[str, frozenset[str]] = {
-    "anonymous": frozenset({Visibility.PUBLIC}),
-    "association_member": frozenset({Visibility.PUBLIC}),
-    "body_member": frozenset({Visibility.PUBLIC, Visibility.MEMBERS}),
-    "v_extern": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.CIVIL_INTERNAL}
-    ),
-    "v_intern": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}
-    ),
-    "councillor": frozenset(
-        {Visibility.PUBLIC, Visibility.MEMBERS, Visibility.TEAM, Visibility.ADMIN_INTERNAL}
-    ),
-    "superuser": frozenset(Visibility.values),
-}
 
 OK = "ok"
 LOGIN = "login"
 FORBIDDEN = "forbidden"
 HIDDEN = "hidden"
 REFUSED = "refused"
-
-
-def sees(persona: str, level: str | None) -> bool:
-    return level is None or level in SEES[persona]
 
 
 # --- expectations -------------------------------------------------------------------
@@ -103,6 +72,21 @@ def act(allowed: Iterable[str]) -> Callable[[str, str | None, World], str]:
     return expect
 
 
+def act_refused(allowed):
+    """An action whose form, sent empty, is refused (400) to those who may take it:
+    the permission is checked before the form."""
+    allowed = frozenset(allowed)
+
+    def expect(persona, level, world):
+        if persona == "anonymous":
+            return LOGIN
+        if not sees(persona, level):
+            return HIDDEN
+        return REFUSED if persona in allowed else FORBIDDEN
+
+    return expect
+
+
 def always(outcome: str) -> Callable[[str, str | None, World], str]:
     return lambda persona, level, world: outcome
 
@@ -117,6 +101,35 @@ def per_persona(table: dict[str, str]) -> Callable[[str, str | None, World], str
 # The two rules most pages follow beyond ``read``.
 runs = act(STAFF)  # an action only staff (and superusers) take
 signed_in = per_persona(dict.fromkeys(PERSONAS, OK) | {"anonymous": LOGIN})
+
+
+# --- checks (``Case.extra["check"]``) shared by several case modules -----------------
+
+
+# What a placeholder names, by the level of the item it stands for, for signed-in readers;
+# readers who are not signed in are told "nicht öffentlich" whatever the level.
+PLACEHOLDER_WORDS = {
+    Visibility.MEMBERS: "nur für Mitglieder des Gremiums",
+    Visibility.TEAM: "vertraulich",
+    Visibility.ADMIN_INTERNAL: "verwaltungsintern",
+    Visibility.CIVIL_INTERNAL: "zivilgesellschaftlich intern",
+}
+
+
+def placeholders_in_place(persona, world, text) -> list[str]:
+    """An agenda of one item per level (in the order of the levels) is numbered 1 to 5
+    for every reader: an item the reader may not see is its placeholder, "TOP n – "
+    and the words for its level, in its place (the markers prove it names no title)."""
+    text = re.sub(r"\s+", " ", text)
+    problems = []
+    for number, level in enumerate(LEVELS, start=1):
+        words = "nicht öffentlich" if persona == "anonymous" else PLACEHOLDER_WORDS.get(level)
+        placeholder = f"TOP {number} – {words}"
+        if sees(persona, level) and f"TOP {number} –" in text:
+            problems.append(f"a placeholder for item {number}, which the reader sees")
+        elif not sees(persona, level) and placeholder not in text:
+            problems.append(f"no placeholder {placeholder!r} for the {level} item")
+    return problems
 
 
 # --- the world ----------------------------------------------------------------------
@@ -143,21 +156,7 @@ class World:
         self.clients: dict[str, Client] = {}
 
     def _make_user(self, persona: str):
-        if persona == "anonymous":
-            return None
-        if persona == "superuser":
-            return UserFactory(is_superuser=True, is_staff=True)
-        if persona == "body_member":
-            user = UserFactory()
-            MembershipFactory(person=PersonFactory(user=user), body=self.body)
-            return user
-        role = {
-            "association_member": roles.ASSOCIATION_MEMBER,
-            "v_extern": roles.V_EXTERN,
-            "v_intern": roles.V_INTERN,
-            "councillor": roles.COUNCILLOR,
-        }[persona]
-        return UserFactory(roles=[role])
+        return make_persona(persona, body=self.body)
 
     def join(self, body):
         """Make the "body_member" persona an active member of ``body`` too, for objects
@@ -242,6 +241,19 @@ CASES: dict[str, list[Case]] = {}
 
 # URL names the matrix deliberately does not request, with the reason.
 EXCLUDED: dict[str, str] = {}
+
+
+def load_cases() -> dict[str, list[Case]]:
+    """Import every ``cases_*.py`` module of this package (each registers its cases)
+    and return the registry."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("cases_"):
+            importlib.import_module(f"{__package__}.{module.name}")
+    return CASES
 
 
 def register(*cases: Case) -> None:

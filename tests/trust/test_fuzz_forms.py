@@ -15,6 +15,7 @@ from django.contrib.messages import constants as messages
 from django.urls import reverse
 from hypothesis import example, given
 
+from .fuzz_list_cases import LIST_CASES
 from .fuzz_support import (
     FORM_EXAMPLES,
     HUGE,
@@ -30,6 +31,7 @@ from .fuzz_support import (
     row_counts,
     show,
     unescaped_markup,
+    url_names,
 )
 
 PROJECT_PACKAGES = ["aks", "bodies", "spaces", "meetings", "oparl"]
@@ -798,10 +800,8 @@ RAW_POST_CASES = {
 
 
 def test_it_fuzzes_every_view_that_reads_posted_data_itself():
-    from .test_fuzz_lists import _url_names
-
     readers = set()
-    for name, view in _url_names():
+    for name, view in url_names():
         function = inspect.unwrap(getattr(view, "view_class", view))
         try:
             source = inspect.getsource(function)
@@ -862,8 +862,6 @@ def test_it_fuzzes_every_form_of_the_project():
 
 
 def test_it_fuzzes_the_query_forms_through_their_lists():
-    from .test_fuzz_lists import LIST_CASES
-
     missing = {form: name for form, name in GET_FORMS.items() if name not in LIST_CASES}
     assert not missing
 

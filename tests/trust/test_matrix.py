@@ -1,18 +1,12 @@
 """Runs the permission matrix (see ``matrix.py``) and keeps it complete: a URL name of
 the project that no case covers and that is not excluded with a reason fails."""
 
-import importlib
-import pkgutil
-from pathlib import Path
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from . import matrix
 
-for _module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-    if _module.name.startswith("cases_"):
-        importlib.import_module(f"{__package__}.{_module.name}")
+matrix.load_cases()
 
 
 def url_names() -> set[str]:
