@@ -22,6 +22,7 @@ A model joins the kernel by
 from collections.abc import Callable
 
 from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import Http404
@@ -60,6 +61,42 @@ def levels_for(user) -> frozenset[str]:
 
 def is_active_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def sees_everything(user) -> bool:
+    """An active superuser: every level of every object, every action."""
+    return is_active_user(user) and bool(getattr(user, "is_superuser", False))
+
+
+# How open each level is. A child object may be as open as its parent or more
+# restricted; the two internal levels are equally closed but on opposite sides, so
+# neither is "at most as open" as the other.
+_OPENNESS = {
+    Visibility.PUBLIC: 0,
+    Visibility.MEMBERS: 1,
+    Visibility.TEAM: 2,
+    Visibility.ADMIN_INTERNAL: 3,
+    Visibility.CIVIL_INTERNAL: 3,
+}
+
+
+def never_more_open(level: str, than: str) -> bool:
+    """Is ``level`` at most as open as ``than`` (and on the same side)?"""
+    if level == than:
+        return True
+    return _OPENNESS.get(level, 0) > _OPENNESS.get(than, 0)
+
+
+def is_public(obj_or_level) -> bool:
+    """Is the object (or the level itself) seen by everyone, anonymous included?"""
+    level = getattr(obj_or_level, "visibility", obj_or_level)
+    return level == Visibility.PUBLIC
+
+
+def same_level(obj, other) -> bool:
+    """Do the two objects carry the same level (a child shows its own only when it
+    differs from its parent's)?"""
+    return obj.visibility == other.visibility
 
 
 def _grant_q(user, model: type[models.Model], prefix: str) -> Q:
@@ -112,7 +149,7 @@ def level_q(user, model: type[models.Model], *, field: str = "visibility", prefi
     Level rules only: no grants, no parent. Used for the object's own level and for
     fields that are more restricted than the object (a space's owner details).
     """
-    if getattr(user, "is_superuser", False) and is_active_user(user):
+    if sees_everything(user):
         return Q()
     if getattr(user, "is_authenticated", False) and not user.is_active:
         return Q(pk__in=[])
@@ -187,7 +224,7 @@ def reader_rule(model: type[models.Model]):
 
 def visibility_q(user, model: type[models.Model], prefix: str = "") -> Q:
     """A filter for ``model`` (reached through ``prefix``) to what ``user`` may see."""
-    if getattr(user, "is_superuser", False) and is_active_user(user):
+    if sees_everything(user):
         return Q()
     q = level_q(user, model, prefix=prefix)
     readers = READER_RULES.get(model)
@@ -233,7 +270,7 @@ def would_see_level(user, level: str, *, body_id: int | None) -> bool:
     anything is saved."""
     if not is_active_user(user):
         return not getattr(user, "is_authenticated", False) and level == Visibility.PUBLIC
-    if user.is_superuser or level in levels_for(user):
+    if sees_everything(user) or level in levels_for(user):
         return True
     if level != Visibility.MEMBERS or body_id is None:
         return False
@@ -285,6 +322,20 @@ def get_visible_or_404(queryset, user, **lookup):
         raise Http404(_("Not found.")) from exc
 
 
+def require_perm(user, perm: str, obj=None) -> None:
+    """403 unless ``user`` has ``perm`` on ``obj`` (or without an object). For an object
+    already fetched with :func:`get_visible_or_404`, so a hidden one answered 404 first."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def may(user, perm: str) -> bool:
+    """A permission without an object (adding a space), answered like
+    ``user.has_perm(perm)`` but by :class:`AccessBackend` alone: Django's model
+    permissions grant nothing here, and asking them costs two queries per page."""
+    return sees_everything(user) or AccessBackend().has_perm(user, perm)
+
+
 def can_view(user, obj) -> bool:
     return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()
 
@@ -292,6 +343,47 @@ def can_view(user, obj) -> bool:
 def is_staff(user) -> bool:
     """AKS team staff on either side of the administration."""
     return is_active_user(user) and bool(roles_of(user) & roles.STAFF)
+
+
+def has_staff_rights(user) -> bool:
+    """AKS staff, or an active superuser, who may do whatever the staff may."""
+    return sees_everything(user) or is_staff(user)
+
+
+def follows_team(user) -> bool:
+    """The AKS team and the councillor: those whose levels cover the team's objects."""
+    return is_active_user(user) and Visibility.TEAM in levels_for(user)
+
+
+def is_councillor(user) -> bool:
+    return is_active_user(user) and roles.COUNCILLOR in roles_of(user)
+
+
+def staff_account_q(user_path: str) -> Q:
+    """Rows (people, through ``user_path`` to their account) with an active AKS staff
+    account: the set-based form of :func:`is_staff`."""
+    return Q(**{f"{user_path}__groups__name__in": roles.STAFF, f"{user_path}__is_active": True})
+
+
+def audience_key(user, *, body_id: int | None) -> str:
+    """A stable key of the levels ``user`` sees on objects of the body ``body_id``: who
+    reads the same stored document (a PDF rendered per reader).
+
+    The same levels :func:`level_q` applies (``levels_for`` plus ``members`` for an
+    active member of the body); explicit grants are not part of the key, a document's
+    fingerprint tells such documents apart.
+    """
+    if not is_active_user(user):
+        return Visibility.PUBLIC if not getattr(user, "is_authenticated", False) else "none"
+    if sees_everything(user):
+        return "all"
+    levels = set(levels_for(user))
+    if Visibility.MEMBERS not in levels and body_id is not None:
+        from .models import Membership
+
+        if Membership.objects.active().filter(person__user=user, body_id=body_id).exists():
+            levels.add(Visibility.MEMBERS)
+    return "+".join(value for value in Visibility.values if value in levels)
 
 
 def led_body_ids(user) -> frozenset[int]:
@@ -360,6 +452,8 @@ def manages_body(user, body) -> bool:
 
 Rule = Callable[[object, object], bool]
 RULES: dict[str, Rule] = {}
+# Permissions without an object (adding a space): a predicate of the user alone.
+PLAIN_RULES: dict[str, Callable[[object], bool]] = {}
 
 
 def rule(perm: str):
@@ -376,13 +470,25 @@ def rule(perm: str):
     return register
 
 
+def plain_rule(perm: str):
+    """Register the predicate that answers ``user.has_perm(perm)`` (no object), asked
+    through :func:`may`."""
+
+    def register(predicate: Callable[[object], bool]) -> Callable[[object], bool]:
+        PLAIN_RULES[perm] = predicate
+        return predicate
+
+    return register
+
+
 class AccessBackend(BaseBackend):
-    """Answers object permissions from the rules registered above."""
+    """Answers permissions from the rules registered above."""
 
     def has_perm(self, user_obj, perm, obj=None):
-        if obj is None:
-            return False
         if getattr(user_obj, "is_authenticated", False) and not user_obj.is_active:
             return False
+        if obj is None:
+            plain = PLAIN_RULES.get(perm)
+            return bool(plain and plain(user_obj))
         predicate = RULES.get(perm)
         return bool(predicate and predicate(user_obj, obj))

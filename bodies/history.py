@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
-from .access import is_active_user, is_staff
+from .access import has_staff_rights
 
 # Bookkeeping fields that change on every save and say nothing about the change.
 IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
@@ -52,9 +52,7 @@ class HistoryRow:
 
 def may_see_history(user) -> bool:
     """Only AKS staff (and superusers) read the audit trail; it names who did what."""
-    if getattr(user, "is_superuser", False) and is_active_user(user):
-        return True
-    return is_staff(user)
+    return has_staff_rights(user)
 
 
 def history_model(model: type[models.Model]) -> type[models.Model]:

@@ -32,7 +32,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bodies.access import Visibility, is_active_user
+from bodies.access import is_active_user, is_public, sees_everything
 from bodies.models import Body, Membership, Person
 from spaces.models import Space
 
@@ -177,7 +177,7 @@ def meeting_event(
     cancelled = meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Tells clients (and people who share their calendar) that this is not for everyone.
-    event.add("class", "PUBLIC" if meeting.visibility == Visibility.PUBLIC else "CONFIDENTIAL")
+    event.add("class", "PUBLIC" if is_public(meeting) else "CONFIDENTIAL")
     return event
 
 
@@ -195,7 +195,7 @@ def _space_visible_to(meeting: Meeting, reader) -> bool:
     if not meeting.space_id:
         return False
     if reader is None:
-        return meeting.space.visibility == Visibility.PUBLIC
+        return is_public(meeting.space)
     return Space.objects.visible_to(reader).filter(pk=meeting.space_id).exists()
 
 
@@ -278,7 +278,7 @@ def _in_window(queryset: QuerySet, *, now: datetime.datetime | None = None) -> Q
 
 def _feed_queryset(queryset: QuerySet, user) -> QuerySet:
     """One query: the window, the space, and whether the reader may see that space."""
-    if getattr(user, "is_superuser", False) and is_active_user(user):
+    if sees_everything(user):
         space_visible = Value(True, output_field=BooleanField())
     else:
         space_visible = Exists(Space.objects.visible_to(user).filter(pk=OuterRef("space_id")))

@@ -30,8 +30,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from aks.queue import send_on_commit
-from bodies.access import Visibility, is_active_user, levels_for
-from bodies.models import Membership
+from bodies.access import audience_key, is_active_user
 
 from . import pdf
 from .models import (
@@ -54,26 +53,6 @@ TIME_LIMIT = 150
 
 class DocumentUnavailable(Exception):
     """The reader can no longer see what the row was requested for."""
-
-
-def audience_for(*, user, body_id: int) -> str:
-    """A stable key of the visibility levels ``user`` sees on objects of ``body_id``.
-
-    The same levels the kernel applies (``levels_for`` plus ``members`` for an active
-    member of the body); explicit grants are not part of the key, the fingerprint
-    tells such documents apart.
-    """
-    if not is_active_user(user):
-        return Visibility.PUBLIC if not getattr(user, "is_authenticated", False) else "none"
-    if user.is_superuser:
-        return "all"
-    levels = set(levels_for(user))
-    if (
-        Visibility.MEMBERS not in levels
-        and Membership.objects.active().filter(person__user=user, body_id=body_id).exists()
-    ):
-        levels.add(Visibility.MEMBERS)
-    return "+".join(value for value in Visibility.values if value in levels)
 
 
 def fingerprint_for(*, kind: str, html: str) -> str:
@@ -142,7 +121,7 @@ def request_document(
         kind=kind,
         meeting=meeting,
         series=series,
-        audience=audience_for(user=user, body_id=body_id),
+        audience=audience_key(user, body_id=body_id),
         fingerprint=fingerprint_for(kind=kind, html=source.html),
         defaults={"requested_by": user if is_active_user(user) else None},
     )

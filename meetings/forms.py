@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility, would_see_level
+from bodies.access import Visibility, never_more_open, would_see_level
 from bodies.models import Organisation, Person
 
 from .models import (
@@ -14,7 +14,6 @@ from .models import (
     RecommendationLevel,
 )
 from .selectors import presenter_choices
-from .services import not_more_open
 
 # --- minutes, action items, commitments ---
 
@@ -74,7 +73,7 @@ class MinuteEntryForm(forms.Form):
                 "guiding_question", _("Only a guiding questions entry answers a question.")
             )
         visibility = data.get("visibility")
-        if visibility and not not_more_open(visibility, self.minutes.visibility):
+        if visibility and not never_more_open(visibility, self.minutes.visibility):
             self.add_error(
                 "visibility", _("An entry cannot be more open than the minutes it belongs to.")
             )
@@ -131,7 +130,7 @@ class ActionItemForm(forms.Form):
 
     def clean_visibility(self):
         value = self.cleaned_data["visibility"]
-        if not not_more_open(value, self.meeting.visibility):
+        if not never_more_open(value, self.meeting.visibility):
             raise forms.ValidationError(
                 _("This cannot be more open than the meeting it belongs to.")
             )
@@ -160,7 +159,7 @@ class CommitmentForm(forms.Form):
 
     def clean_visibility(self):
         value = self.cleaned_data["visibility"]
-        if not not_more_open(value, self.meeting.visibility):
+        if not never_more_open(value, self.meeting.visibility):
             raise forms.ValidationError(
                 _("This cannot be more open than the meeting it belongs to.")
             )
@@ -249,12 +248,12 @@ class AgendaItemForm(UnseenLevelWarning, forms.Form):
     def clean(self):
         data = super().clean()
         visibility, parent = data.get("visibility"), data.get("parent")
-        if visibility and not not_more_open(visibility, self.meeting.visibility):
+        if visibility and not never_more_open(visibility, self.meeting.visibility):
             self.add_error(
                 "visibility",
                 _("An agenda item cannot be more open than the meeting it belongs to."),
             )
-        elif visibility and parent and not not_more_open(visibility, parent.visibility):
+        elif visibility and parent and not never_more_open(visibility, parent.visibility):
             self.add_error(
                 "visibility", _("A sub-item cannot be more open than the item it belongs to.")
             )

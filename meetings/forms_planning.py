@@ -6,13 +6,13 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility
+from bodies.access import Visibility, never_more_open
 from bodies.models import Person
 
 from .forms import CONFIRM_UNSEEN_LEVEL, UnseenLevelWarning
 from .models import Meeting, MeetingSeries, MeetingStatus, Recurrence
 from .selectors import presenter_choices
-from .services import MEETING_TRANSITIONS, not_more_open
+from .services import MEETING_TRANSITIONS
 
 
 class _DateInput(forms.DateInput):
@@ -349,11 +349,11 @@ class AgendaItemEditForm(UnseenLevelWarning, forms.Form):
 
     def clean_visibility(self):
         value = self.cleaned_data["visibility"]
-        if not not_more_open(value, self.item.meeting.visibility):
+        if not never_more_open(value, self.item.meeting.visibility):
             raise forms.ValidationError(
                 _("An agenda item cannot be more open than the meeting it belongs to.")
             )
-        if self.item.parent_id and not not_more_open(value, self.item.parent.visibility):
+        if self.item.parent_id and not never_more_open(value, self.item.parent.visibility):
             raise forms.ValidationError(
                 _("A sub-item cannot be more open than the item it belongs to.")
             )

@@ -4,11 +4,10 @@ surveys (issue #7)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility
+from bodies.access import Visibility, never_more_open
 from bodies.models import Organisation, Person
 
 from .models import RecommendationLevel
-from .services import not_more_open
 
 
 class _DateInput(forms.DateInput):
@@ -74,7 +73,7 @@ class CheckCommitmentForm(RoomCommitmentForm):
 
     def clean_visibility(self):
         value = self.cleaned_data["visibility"]
-        if not not_more_open(value, self.commitment.meeting.visibility):
+        if not never_more_open(value, self.commitment.meeting.visibility):
             raise forms.ValidationError(
                 _("This cannot be more open than the meeting it belongs to.")
             )

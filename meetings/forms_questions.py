@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility
+from bodies.access import Visibility, never_more_open
 
 from .models import AgendaItem
-from .services import not_more_open
 
 
 class GuidingQuestionForm(forms.Form):
@@ -28,7 +27,7 @@ class GuidingQuestionForm(forms.Form):
     def clean(self):
         data = super().clean()
         visibility = data.get("visibility")
-        if visibility and not not_more_open(visibility, self.meeting.visibility):
+        if visibility and not never_more_open(visibility, self.meeting.visibility):
             self.add_error(
                 "visibility",
                 _("A guiding question cannot be more open than the meeting it belongs to."),

@@ -579,20 +579,13 @@ class CommitmentQuerySet(VisibleQuerySet):
 
 
 def _checked_or_runs_q(user) -> Q:
-    from bodies.access import is_active_user, is_staff
-    from bodies.models import Membership, MembershipRole
+    from bodies.access import has_staff_rights, is_active_user, leads_body_q
 
-    if is_active_user(user) and (user.is_superuser or is_staff(user)):
+    if has_staff_rights(user):
         return Q()
     q = Q(checked_at__isnull=False)
     if is_active_user(user):
-        q |= models.Exists(
-            Membership.objects.active().filter(
-                person__user=user,
-                body_id=models.OuterRef("meeting__body_id"),
-                role__in=[MembershipRole.CHAIR, MembershipRole.DEPUTY],
-            )
-        )
+        q |= leads_body_q(user, "meeting__body_id")
     return q
 
 

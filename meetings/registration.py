@@ -384,6 +384,6 @@ def _mail(
 
 
 def _space_public(meeting: Meeting) -> bool:
-    from bodies.access import Visibility
+    from bodies.access import is_public
 
-    return meeting.space_id is not None and meeting.space.visibility == Visibility.PUBLIC
+    return meeting.space_id is not None and is_public(meeting.space)

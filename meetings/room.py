@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bodies.access import never_more_open
 from bodies.models import Counting, Organisation, Person, Poll, PollStatus
 
 from .models import AgendaItem, Commitment, Meeting
-from .services import not_more_open
 
 
 class RoomError(ValidationError):
@@ -88,7 +88,7 @@ def check_commitment(
     _ensure(bool(what and what.strip()), _("Please say what was promised."))
     visibility = visibility or commitment.visibility
     _ensure(
-        not_more_open(visibility, commitment.meeting.visibility),
+        never_more_open(visibility, commitment.meeting.visibility),
         _("This cannot be more open than the meeting it belongs to."),
     )
     commitment.organisation = organisation

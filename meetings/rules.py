@@ -6,20 +6,19 @@ answered by guardian's backend next to these rules.
 
 from django.db.models import Exists, OuterRef, Q
 
-from aks.accounts import roles
-from aks.accounts.roles import roles_of
 from bodies.access import (
-    Visibility,
     body_member_q,
     can_view,
+    follows_team,
     grant_q,
     is_active_user,
+    is_councillor,
     is_staff,
     leads_a_body,
     leads_body,
     leads_body_q,
     led_body_ids,
-    levels_for,
+    plain_rule,
     reader_rule,
     rule,
 )
@@ -94,11 +93,7 @@ def change_meeting(user, meeting):
 @rule("meetings.review_agenda")
 def review_agenda(user, meeting):
     """The councillor signs off or comments on the Jour-Fixe agenda."""
-    return (
-        can_view(user, meeting)
-        and meeting.kind == "jour_fixe"
-        and roles.COUNCILLOR in roles_of(user)
-    )
+    return can_view(user, meeting) and meeting.kind == "jour_fixe" and is_councillor(user)
 
 
 @rule("meetings.view_minutes")
@@ -181,6 +176,12 @@ def check_commitment(user, commitment):
     return can_view(user, commitment) and is_staff(user)
 
 
+@plain_rule("meetings.check_commitment")
+def check_commitments(user):
+    """The review list of commitments recorded in the room: AKS staff only."""
+    return is_staff(user)
+
+
 @rule("meetings.manage_survey")
 def manage_survey(user, series):
     """Create, open and close the topic surveys of a series: AKS staff only."""
@@ -200,5 +201,5 @@ def follows_up(user) -> bool:
     """Who works with the internal lists of action items and commitments (offered in the
     navigation): the AKS team and the councillor, whose levels cover the team's objects,
     and the chairs (and deputies) of a body, who run its rows there. The lists themselves
-    show each reader what they may see. The levels are asked first: they cost no query."""
-    return is_active_user(user) and (Visibility.TEAM in levels_for(user) or leads_a_body(user))
+    show each reader what they may see. The roles are asked first: they cost no query."""
+    return follows_team(user) or leads_a_body(user)

@@ -301,15 +301,11 @@ def presenter_choices(meeting, *, keep_id: int | None = None):
     Not every person of the district: that list grows into thousands of options."""
     from django.db.models import Q
 
-    from aks.accounts import roles
+    from bodies.access import staff_account_q
     from bodies.models import Membership, Person
 
     members = Membership.objects.active().filter(body_id=meeting.body_id).values("person_id")
-    condition = (
-        Q(pk__in=members)
-        | Q(attendances__meeting=meeting)
-        | Q(user__groups__name__in=roles.STAFF, user__is_active=True)
-    )
+    condition = Q(pk__in=members) | Q(attendances__meeting=meeting) | staff_account_q("user")
     if keep_id:
         condition |= Q(pk=keep_id)
     return Person.objects.filter(condition).distinct().order_by("name")
@@ -346,13 +342,13 @@ def agenda_link_choices(*, meeting: Meeting, user) -> dict:
 def planning_bodies(*, user):
     """The bodies whose meetings ``user`` may plan (the rule ``meetings.add_meeting``
     for a whole list), in one query."""
-    from bodies.access import is_active_user, is_staff, led_body_ids
+    from bodies.access import has_staff_rights, is_active_user, led_body_ids
     from bodies.models import Body
 
     bodies = Body.objects.visible_to(user).order_by("name")
     if not is_active_user(user):
         return bodies.none()
-    if user.is_superuser or is_staff(user):
+    if has_staff_rights(user):
         return bodies
     return bodies.filter(pk__in=led_body_ids(user))
 

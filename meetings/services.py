@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bodies.access import never_more_open
 from bodies.models import Decision, Person
 
 from . import importer, notifications, selectors
@@ -577,22 +578,6 @@ def review_agenda(*, meeting: Meeting, reviewer, reviewed: bool, comment: str = 
 
 # --- Action items and commitments ------------------------------------------------------
 
-# How open a level is: an entry may be as open as its minutes, or more restricted.
-_OPENNESS = {
-    "public": 0,
-    "members": 1,
-    "team": 2,
-    "admin_internal": 3,
-    "civil_internal": 3,
-}
-
-
-def not_more_open(level: str, parent_level: str) -> bool:
-    """Is ``level`` at most as open as ``parent_level`` (and on the same side)?"""
-    if level == parent_level:
-        return True
-    return _OPENNESS.get(level, 0) > _OPENNESS.get(parent_level, 0)
-
 
 @transaction.atomic
 def add_action_item(
@@ -889,7 +874,7 @@ def update_meeting(
     too_open = [
         item
         for item in AgendaItem.objects.select_for_update().filter(meeting=meeting)
-        if not not_more_open(item.visibility, visibility)
+        if not never_more_open(item.visibility, visibility)
     ]
     for item in too_open:
         item.visibility = visibility
@@ -933,11 +918,11 @@ def update_agenda_item(
     )
     meeting = item.meeting
     _ensure(
-        not_more_open(visibility, meeting.visibility),
+        never_more_open(visibility, meeting.visibility),
         _("An agenda item cannot be more open than the meeting it belongs to."),
     )
     _ensure(
-        item.parent is None or not_more_open(visibility, item.parent.visibility),
+        item.parent is None or never_more_open(visibility, item.parent.visibility),
         _("A sub-item cannot be more open than the item it belongs to."),
     )
     chosen = {"polls": polls, "decisions": decisions, "spaces": spaces, "workstreams": workstreams}
@@ -961,7 +946,7 @@ def update_agenda_item(
     children = [
         child
         for child in AgendaItem.objects.select_for_update().filter(parent=item)
-        if not not_more_open(child.visibility, visibility)
+        if not never_more_open(child.visibility, visibility)
     ]
     for child in children:
         child.visibility = visibility

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from bodies.access import never_more_open
+
 from .models import (
     AgendaItem,
     GuidingQuestion,
@@ -15,7 +17,7 @@ from .models import (
     Minutes,
     MinuteSection,
 )
-from .services import MeetingError, _ensure, add_entry, not_more_open
+from .services import MeetingError, _ensure, add_entry
 
 
 def _check(*, meeting: Meeting, agenda_item: AgendaItem | None, visibility: str) -> None:
@@ -24,7 +26,7 @@ def _check(*, meeting: Meeting, agenda_item: AgendaItem | None, visibility: str)
         _("The agenda item belongs to another meeting."),
     )
     _ensure(
-        not_more_open(visibility, meeting.visibility),
+        never_more_open(visibility, meeting.visibility),
         _("A guiding question cannot be more open than the meeting it belongs to."),
     )
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bodies.access import Visibility, levels_for
+from bodies.access import Visibility, would_see_level
 from bodies.models import Body, Organisation
 
 from .models import Instrument, Space, SpaceKind, SpaceNeed, SpaceStatus
@@ -13,10 +13,11 @@ def visibility_choices(user):
 
     Otherwise staff could hide a space from themselves by mistake.
     """
-    if getattr(user, "is_superuser", False):
-        return list(Visibility.choices)
-    levels = levels_for(user)
-    return [(value, label) for value, label in Visibility.choices if value in levels]
+    return [
+        (value, label)
+        for value, label in Visibility.choices
+        if would_see_level(user, value, body_id=None)
+    ]
 
 
 class DateInput(forms.DateInput):

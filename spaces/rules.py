@@ -1,8 +1,8 @@
 """Who may see and change spaces and space needs, built from the access kernel.
 
-The kernel's backend answers object permissions only (``has_perm(perm, obj)``);
-permissions without an object (adding a space, reporting a vacancy) are the plain
-predicates at the end of this module.
+The kernel's backend answers object permissions (``has_perm(perm, obj)``) and, from
+the plain rules at the end of this module, those without an object (adding a space,
+reporting a vacancy), asked with ``bodies.access.may``.
 """
 
 from bodies.access import (
@@ -11,6 +11,7 @@ from bodies.access import (
     is_active_user,
     is_staff,
     level_or_own_q,
+    plain_rule,
     rule,
     sees_level_or_own,
 )
@@ -61,19 +62,20 @@ def change_spaceneed(user, need):
     return is_staff(user) and can_view(user, need)
 
 
-def _staff_or_superuser(user) -> bool:
-    # has_perm() answers True for active superusers anyway; these predicates agree.
-    return is_staff(user) or (is_active_user(user) and user.is_superuser)
+# Active superusers pass every permission in Django's own ``has_perm``.
 
 
-def may_add_space(user) -> bool:
-    return _staff_or_superuser(user)
+@plain_rule("spaces.add_space")
+def add_space(user) -> bool:
+    return is_staff(user)
 
 
-def may_report_vacancy(user) -> bool:
+@plain_rule("spaces.report_vacancy")
+def report_vacancy(user) -> bool:
     """Any active account may report a vacancy (association members above all)."""
     return is_active_user(user)
 
 
-def may_add_need(user) -> bool:
-    return _staff_or_superuser(user)
+@plain_rule("spaces.add_spaceneed")
+def add_spaceneed(user) -> bool:
+    return is_staff(user)

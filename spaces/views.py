@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bodies.access import may
 from bodies.history import history_rows, may_see_history
 
-from . import rules, services
+from . import services
 from .filters import NeedFilter, SpaceFilter
 from .forms import NeedForm, ReportForm, SpaceForm, StatusChangeForm
 from .matching import needs_for_space, spaces_for_need
@@ -56,8 +57,8 @@ def _links(request) -> dict:
         "map_url": reverse("spaces:map") + suffix,
         "geojson_url": reverse("spaces:geojson") + suffix,
         "csv_url": reverse("spaces:csv") + suffix,
-        "may_add": rules.may_add_space(request.user),
-        "may_report": rules.may_report_vacancy(request.user),
+        "may_add": may(request.user, "spaces.add_space"),
+        "may_report": may(request.user, "spaces.report_vacancy"),
     }
 
 
@@ -302,7 +303,7 @@ def space_change_status(request, pk):
 
 @login_required
 def space_create(request):
-    if not rules.may_add_space(request.user):
+    if not may(request.user, "spaces.add_space"):
         raise PermissionDenied
     form = SpaceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -353,7 +354,7 @@ def space_edit(request, pk):
 
 @login_required
 def space_report(request):
-    if not rules.may_report_vacancy(request.user):
+    if not may(request.user, "spaces.report_vacancy"):
         raise PermissionDenied
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -383,7 +384,7 @@ def need_list(request):
     return render(
         request,
         "spaces/need_list.html",
-        {"filter": need_filter, "page": page, "may_add": rules.may_add_need(request.user)},
+        {"filter": need_filter, "page": page, "may_add": may(request.user, "spaces.add_spaceneed")},
     )
 
 
@@ -402,7 +403,7 @@ def need_detail(request, pk):
 
 @login_required
 def need_create(request):
-    if not rules.may_add_need(request.user):
+    if not may(request.user, "spaces.add_spaceneed"):
         raise PermissionDenied
     form = NeedForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

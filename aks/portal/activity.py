@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bodies.access import visibility_q
+from bodies.access import sees_everything, visibility_q
 from bodies.history import HistoryRow, changed_fields, fetch_records
 from bodies.models import Body, Decision, Membership, Poll
 from meetings.models import Commitment, MinuteEntry, Minutes
@@ -128,7 +128,7 @@ def acting_users(user) -> QuerySet:
     """The authors of the changes ``user`` may see (one query): the filter must not
     name the author of a change to an object the reader may not see, since the name
     alone tells that such changes exist and who made them."""
-    everything = bool(getattr(user, "is_superuser", False))
+    everything = sees_everything(user)
     conditions = []
     for tracked in TRACKED:
         records = tracked.history.objects.all()
@@ -153,7 +153,7 @@ def latest_changes(
 ) -> tuple[list[ActivityRow], bool]:
     """The newest ``limit`` changes the reader may see, newest first, and whether
     there are older ones."""
-    everything = bool(getattr(user, "is_superuser", False))
+    everything = sees_everything(user)
     rows: list[ActivityRow] = []
     for tracked in TRACKED:
         if types and tracked.key not in types:

@@ -5,8 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from aks.accounts import roles
-from aks.accounts.roles import roles_of
+from bodies.access import follows_team, is_councillor, is_staff
 from bodies.models import Decision, Entitlement, Poll, PollStatus
 from meetings import selectors as meeting_selectors
 from meetings.models import AgendaReview, Minutes, MinutesStatus
@@ -15,10 +14,9 @@ from meetings.models import AgendaReview, Minutes, MinutesStatus
 def dashboard_for(user) -> dict:
     now = timezone.now()
     today = timezone.localdate()
-    user_roles = roles_of(user)
     context: dict = {
-        "is_councillor": roles.COUNCILLOR in user_roles,
-        "is_staff_role": bool(user_roles & roles.STAFF),
+        "is_councillor": is_councillor(user),
+        "is_staff_role": is_staff(user),
         # The meetings the user belongs to: their bodies', invitations, standing
         # participations (the councillor's Jour-Fixe), before everything else they see.
         "my_meetings": list(
@@ -50,7 +48,7 @@ def dashboard_for(user) -> dict:
         )
     jour_fixe = meeting_selectors.next_jour_fixe(user, now)
     context["jour_fixe"] = jour_fixe
-    if jour_fixe is not None and (context["is_councillor"] or context["is_staff_role"]):
+    if jour_fixe is not None and follows_team(user):
         context["jour_fixe_agenda"] = meeting_selectors.agenda(jour_fixe, user)
         context["open_action_items"] = list(
             meeting_selectors.open_action_items(jour_fixe.body_id, user)[:20]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodies import services as poll_services
-from bodies.access import get_visible_or_404, is_active_user, is_staff
+from bodies.access import get_visible_or_404, may
 from bodies.forms import AnalogCountsForm
 from bodies.models import Poll
 
@@ -60,14 +60,14 @@ def _room_context(request, meeting, *, form=None, counts_forms=None) -> dict:
         "form": form or RoomCommitmentForm(),
         "commitments": list(services.meeting_commitments(meeting, request.user)),
         "polls": polls,
-        "may_check": _is_staff(request.user),
+        "may_check": _checks_commitments(request.user),
     }
 
 
-def _is_staff(user) -> bool:
-    """AKS staff (or the superuser): those who check commitments, asked without an object
-    for the review list; the single commitment asks ``meetings.check_commitment``."""
-    return (is_active_user(user) and user.is_superuser) or is_staff(user)
+def _checks_commitments(user) -> bool:
+    """Those who check commitments, asked without an object for the review list; the
+    single commitment asks ``meetings.check_commitment``."""
+    return may(user, "meetings.check_commitment")
 
 
 @login_required
@@ -153,7 +153,7 @@ def room_close_poll(request, pk, poll):
 
 
 def _require_staff(request):
-    if _is_staff(request.user):
+    if _checks_commitments(request.user):
         return None
     return _refuse(request)
 

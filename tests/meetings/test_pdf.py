@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aks.accounts import roles
 from bodies import services as body_services
-from bodies.access import Visibility
+from bodies.access import Visibility, audience_key
 from bodies.models import Counting, PollKind
 from meetings import documents, pdf, services
 from meetings.models import (
@@ -408,20 +408,20 @@ def test_the_recommendations_report_groups_by_level_with_the_events(make_user):
 
 def test_the_audience_names_the_levels_the_reader_sees(make_user, member_of):
     body = BodyFactory()
-    assert documents.audience_for(user=AnonymousUser(), body_id=body.pk) == "public"
+    assert audience_key(AnonymousUser(), body_id=body.pk) == "public"
     assert (
-        documents.audience_for(user=make_user(roles.V_INTERN), body_id=body.pk)
+        audience_key(make_user(roles.V_INTERN), body_id=body.pk)
         == "public+members+team+admin_internal"
     )
     assert (
-        documents.audience_for(user=make_user(roles.V_EXTERN), body_id=body.pk)
+        audience_key(make_user(roles.V_EXTERN), body_id=body.pk)
         == "public+members+team+civil_internal"
     )
     member = make_user(roles.ASSOCIATION_MEMBER)
-    assert documents.audience_for(user=member, body_id=body.pk) == "public"
+    assert audience_key(member, body_id=body.pk) == "public"
     member_of(member, body)
-    assert documents.audience_for(user=member, body_id=body.pk) == "public+members"
-    assert documents.audience_for(user=make_user(is_superuser=True), body_id=body.pk) == "all"
+    assert audience_key(member, body_id=body.pk) == "public+members"
+    assert audience_key(make_user(is_superuser=True), body_id=body.pk) == "all"
 
 
 def test_the_fingerprint_changes_with_the_agenda_and_only_then():
@@ -446,7 +446,7 @@ def test_the_task_renders_once_and_leaves_a_done_row_alone(make_user, monkeypatc
     row = RenderedDocument.objects.create(
         kind=DocumentKind.AGENDA,
         meeting=meeting,
-        audience=documents.audience_for(user=user, body_id=meeting.body_id),
+        audience=audience_key(user, body_id=meeting.body_id),
         fingerprint=documents.fingerprint_for(kind=DocumentKind.AGENDA, html=source.html),
         requested_by=user,
     )
