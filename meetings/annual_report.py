@@ -57,7 +57,12 @@ def meetings_held(*, body: Body, year: int, user):
 
 
 def decisions(*, body: Body, year: int, user):
-    return Decision.objects.visible_to(user).filter(body=body, year=year).order_by("sequence")
+    return (
+        Decision.objects.visible_to(user)
+        .filter(body=body, year=year)
+        .select_related("body")
+        .order_by("sequence")
+    )
 
 
 def polls(*, body: Body, year: int, user):
@@ -65,6 +70,7 @@ def polls(*, body: Body, year: int, user):
     return (
         Poll.objects.visible_to(user)
         .filter(body=body, status=PollStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        .select_related("body")
         .prefetch_related(Prefetch("options", PollOption.objects.order_by("position", "pk")))
         .order_by("closed_at", "pk")
     )
