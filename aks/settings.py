@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "aks.accounts",
     "aks.mail",
     "bodies",
+    "documents",
     "spaces",
     "meetings",
     "oparl",
@@ -212,7 +213,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 1
 # PDF rendering is the only heavy task; it gets its own queue so a long document
 # never delays a mail (see `make worker` and docker-compose.yml).
-CELERY_TASK_ROUTES = {"meetings.tasks.render_document": {"queue": "render"}}
+CELERY_TASK_ROUTES = {"documents.tasks.render_document": {"queue": "render"}}
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # One beat process only (docker-compose runs exactly one); each entry scans due rows
 # in the database, so a missed or doubled run changes nothing.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("aks.accounts.urls")),
+    path("gremien/", include("documents.urls")),
     path("gremien/", include("bodies.urls")),
     path("raeume/", include("spaces.urls")),
     path("sitzungen/", include("meetings.urls")),

@@ -221,7 +221,6 @@ from .models import (  # noqa: E402
     MeetingUserObjectPermission,
     MinutesGroupObjectPermission,
     MinutesUserObjectPermission,
-    RenderedDocument,
     TopicVote,
 )
 
@@ -252,14 +251,6 @@ class MinutesUserObjectPermissionAdmin(UserObjectPermissionAdmin):
 @admin.register(MinutesGroupObjectPermission)
 class MinutesGroupObjectPermissionAdmin(GroupObjectPermissionAdmin):
     search_fields = ["content_object__meeting__title", "group__name"]
-
-
-@admin.register(RenderedDocument)
-class RenderedDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "meeting", "series", "audience", "status", "pages", "created_at"]
-    list_filter = ["kind", "status", "audience"]
-    search_fields = ["meeting__title", "series__title", "fingerprint"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(CalendarToken)

@@ -8,3 +8,6 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  registers the app's permission rules
+        from .documents import register_kinds
+
+        register_kinds()

@@ -1,247 +1,116 @@
-"""Stored PDFs of agendas, minutes and recommendation reports, one per reader's view.
+"""The meetings' document kinds: agenda, minutes, a series' recommendations report and
+a body's annual report, registered with the pipeline in ``documents``."""
 
-A request builds the HTML of the reader's document first (cheap: the selectors and a
-template), then looks for a stored PDF of exactly that HTML:
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-- ``audience`` names the visibility levels the reader sees, so the public and the
-  internal PDF of the same minutes are different rows;
-- ``fingerprint`` hashes the HTML itself (with the stylesheet and the layout
-  version), so any change to the agenda or the minutes that the reader would see
-  asks for a new rendering, and two readers share a stored file only if their
-  documents are identical to the byte. That is also what makes grants safe: a
-  guest who sees one more item has a different fingerprint.
+from bodies.access import can_view
+from documents import registry
+from documents.registry import DocumentUnavailable
+from documents.subjects import ANNUAL_REPORT, BodyYear
 
-Short documents are rendered in the request; long ones (more agenda items plus
-entries than ``MEETINGS_PDF_SYNC_LIMIT``) go to the ``render`` queue, and the
-reader sees a progress page until the row is done.
-"""
+from . import annual_report, pdf
+from .models import Meeting, MeetingSeries, Minutes
 
-import datetime
-import hashlib
-import logging
-from dataclasses import dataclass
+AGENDA = "agenda"
+MINUTES = "minutes"
+RECOMMENDATIONS = "recommendations"
 
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
-from django.utils import timezone
-
-from aks.queue import send_on_commit
-from bodies.access import audience_key, is_active_user
-
-from . import pdf
-from .models import (
-    DocumentKind,
-    Meeting,
-    MeetingSeries,
-    Minutes,
-    RenderedDocument,
-    RenderStatus,
-)
-
-logger = logging.getLogger(__name__)
-
-# A pending row older than this was probably never picked up (the broker was down
-# when it was sent); the next request sends it again. The task is idempotent.
-RESEND_AFTER = datetime.timedelta(minutes=2)
-SOFT_TIME_LIMIT = 120
-TIME_LIMIT = 150
+MEETING_RELATED = ("body", "series", "space", "moderator", "minute_taker")
 
 
-class DocumentUnavailable(Exception):
-    """The reader can no longer see what the row was requested for."""
+def _meeting(key: str) -> Meeting | None:
+    if not key.isdigit():
+        return None
+    return Meeting.objects.select_related(*MEETING_RELATED).filter(pk=int(key)).first()
 
 
-def fingerprint_for(*, kind: str, html: str) -> str:
-    digest = hashlib.sha256()
-    for part in (pdf.LAYOUT_VERSION, pdf.stylesheet_text(), kind, html):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
+def _series(key: str) -> MeetingSeries | None:
+    if not key.isdigit():
+        return None
+    return MeetingSeries.objects.select_related("body").filter(pk=int(key)).first()
 
 
-def build_source(
-    *, kind: str, user, meeting: Meeting | None = None, series: MeetingSeries | None = None
-) -> pdf.PdfSource:
-    """The HTML of ``user``'s document. Raises :class:`DocumentUnavailable` when the
-    reader may not see the minutes (the views answer 404 before getting here)."""
-    if kind == DocumentKind.AGENDA:
-        return pdf.agenda_source(meeting=meeting, user=user)
-    if kind == DocumentKind.MINUTES:
-        minutes = (
-            Minutes.objects.visible_to(user)
-            .select_related("approval")
-            .filter(meeting=meeting)
-            .first()
-        )
-        if minutes is None:
-            raise DocumentUnavailable
-        minutes.meeting = meeting
-        return pdf.minutes_source(meeting=meeting, minutes=minutes, user=user)
-    if kind == DocumentKind.RECOMMENDATIONS:
-        return pdf.recommendations_source(series=series, user=user)
-    raise ValueError(f"unknown document kind {kind!r}")
-
-
-@dataclass
-class DocumentRequest:
-    document: RenderedDocument
-    source: pdf.PdfSource
-    # Sent to the worker by this very request: the reader sees the progress page
-    # first, even where an eager Celery has already finished it.
-    deferred: bool = False
-
-
-def _is_stored(document: RenderedDocument) -> bool:
+def _visible_minutes(meeting: Meeting, user) -> Minutes | None:
     return (
-        document.status == RenderStatus.DONE
-        and bool(document.file)
-        and document.file.storage.exists(document.file.name)
+        Minutes.objects.visible_to(user).select_related("approval").filter(meeting=meeting).first()
     )
 
 
-def request_document(
-    *,
-    kind: str,
-    user,
-    meeting: Meeting | None = None,
-    series: MeetingSeries | None = None,
-    retry: bool = False,
-) -> DocumentRequest:
-    """The stored PDF of ``user``'s view, rendering it now or in the worker if needed.
-
-    ``retry`` sends a failed rendering again (the "try again" button).
-    """
-    source = build_source(kind=kind, user=user, meeting=meeting, series=series)
-    body_id = meeting.body_id if meeting is not None else series.body_id
-    document, created = RenderedDocument.objects.get_or_create(
-        kind=kind,
-        meeting=meeting,
-        series=series,
-        audience=audience_key(user, body_id=body_id),
-        fingerprint=fingerprint_for(kind=kind, html=source.html),
-        defaults={"requested_by": user if is_active_user(user) else None},
-    )
-    if _is_stored(document):
-        return DocumentRequest(document, source)
-    if document.status == RenderStatus.FAILED and not retry:
-        return DocumentRequest(document, source)
-    if document.status == RenderStatus.DONE or document.status == RenderStatus.FAILED:
-        # Retried, or the stored file went missing: start again from this request.
-        created = True
-        RenderedDocument.objects.filter(pk=document.pk).update(
-            status=RenderStatus.PENDING, error="", created_at=timezone.now()
-        )
-        document.status = RenderStatus.PENDING
-        if is_active_user(user):
-            RenderedDocument.objects.filter(pk=document.pk).update(requested_by=user)
-            document.requested_by = user
-    if source.size <= settings.MEETINGS_PDF_SYNC_LIMIT:
-        store(document=document, source=source)
-        return DocumentRequest(document, source)
-    stale = document.status == RenderStatus.PENDING and (
-        timezone.now() - document.created_at > RESEND_AFTER
-    )
-    if created or stale:
-        send_on_commit(render_document, document.pk)
-        return DocumentRequest(document, source, deferred=True)
-    return DocumentRequest(document, source)
+def _minutes_source(*, subject: Meeting, user) -> pdf.PdfSource:
+    minutes = _visible_minutes(subject, user)
+    if minutes is None:
+        raise DocumentUnavailable
+    minutes.meeting = subject
+    return pdf.minutes_source(meeting=subject, minutes=minutes, user=user)
 
 
-def store(*, document: RenderedDocument, source: pdf.PdfSource) -> RenderedDocument:
-    """Render ``source`` into ``document``; a failure is stored, never raised."""
-    try:
-        rendered = pdf.render_pdf(html=source.html)
-    except SoftTimeLimitExceeded:
-        return _fail(document, "timeout")
-    except Exception:
-        logger.exception("Rendering document %s failed", document.pk)
-        return _fail(document, "error")
-    name = f"{document.kind}-{document.pk}-{document.fingerprint[:16]}.pdf"
-    document.file.save(name, ContentFile(rendered.content), save=False)
-    finished = timezone.now()
-    updated = (
-        RenderedDocument.objects.filter(pk=document.pk)
-        .exclude(status=RenderStatus.DONE)
-        .update(
-            file=document.file.name,
-            status=RenderStatus.DONE,
-            pages=rendered.pages,
-            error="",
-            finished_at=finished,
-        )
-    )
-    if not updated:
-        # Another worker finished first (a redelivered task): keep its file only.
-        document.file.storage.delete(document.file.name)
-        document.refresh_from_db()
-        return document
-    document.status, document.pages, document.finished_at = (
-        RenderStatus.DONE,
-        rendered.pages,
-        finished,
-    )
-    return document
+def _back_to_meeting(meeting: Meeting, user) -> tuple[str, str]:
+    return meeting.get_absolute_url(), meeting.title
 
 
-def _fail(document: RenderedDocument, reason: str) -> RenderedDocument:
-    RenderedDocument.objects.filter(pk=document.pk).exclude(status=RenderStatus.DONE).update(
-        status=RenderStatus.FAILED, error=reason, finished_at=timezone.now()
-    )
-    document.refresh_from_db()
-    return document
+def _back_to_series(series: MeetingSeries, user) -> tuple[str, str]:
+    first = series.meetings.visible_to(user).order_by("start").first()
+    if first is None:
+        return reverse("meetings:list"), str(_("Meetings"))
+    return first.get_absolute_url(), series.title
 
 
-def _reader(document: RenderedDocument):
-    if document.requested_by_id is None:
-        return AnonymousUser()
-    return get_user_model().objects.get(pk=document.requested_by_id)
+def _pk(subject) -> str:
+    return str(subject.pk)
 
 
-@shared_task(
-    name="meetings.tasks.render_document",
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-    acks_late=True,
+def _body_id(subject) -> int:
+    return subject.body_id
+
+
+AGENDA_KIND = registry.DocumentKind(
+    name=AGENDA,
+    label=_("Agenda"),
+    subject_key=_pk,
+    find_subject=_meeting,
+    may_read=lambda user, meeting: can_view(user, meeting),
+    body_id=_body_id,
+    build=lambda *, subject, user: pdf.agenda_source(meeting=subject, user=user),
+    back=_back_to_meeting,
 )
-def render_document(document_pk: int) -> str:
-    """Render one stored document; a done row is left alone (idempotent).
 
-    The HTML is built again for the reader who asked, and rendered only if it is
-    still the document the row's fingerprint names; otherwise the row is dropped and
-    the reader's next poll asks for the current one.
-    """
-    document = (
-        RenderedDocument.objects.select_related("meeting__body", "meeting__space", "series__body")
-        .filter(pk=document_pk)
-        .first()
-    )
-    if document is None or document.status == RenderStatus.DONE:
-        return "skipped"
-    RenderedDocument.objects.filter(pk=document.pk).exclude(status=RenderStatus.DONE).update(
-        status=RenderStatus.RUNNING
-    )
-    try:
-        source = build_source(
-            kind=document.kind,
-            user=_reader(document),
-            meeting=document.meeting,
-            series=document.series,
-        )
-    except (DocumentUnavailable, get_user_model().DoesNotExist):
-        document.delete()
-        return "unavailable"
-    except SoftTimeLimitExceeded:
-        _fail(document, "timeout")
-        return RenderStatus.FAILED
-    except Exception:
-        logger.exception("Building document %s failed", document.pk)
-        _fail(document, "error")
-        return RenderStatus.FAILED
-    if fingerprint_for(kind=document.kind, html=source.html) != document.fingerprint:
-        document.delete()
-        return "changed"
-    return store(document=document, source=source).status
+MINUTES_KIND = registry.DocumentKind(
+    name=MINUTES,
+    label=_("Minutes"),
+    subject_key=_pk,
+    find_subject=_meeting,
+    may_read=lambda user, meeting: can_view(user, meeting),
+    body_id=_body_id,
+    build=_minutes_source,
+    back=_back_to_meeting,
+)
+
+RECOMMENDATIONS_KIND = registry.DocumentKind(
+    name=RECOMMENDATIONS,
+    label=_("Recommendations report"),
+    subject_key=_pk,
+    find_subject=_series,
+    may_read=lambda user, series: can_view(user, series),
+    body_id=_body_id,
+    build=lambda *, subject, user: pdf.recommendations_source(series=subject, user=user),
+    back=_back_to_series,
+)
+
+ANNUAL_REPORT_KIND = registry.DocumentKind(
+    name=ANNUAL_REPORT,
+    label=_("Annual report"),
+    subject_key=lambda subject: subject.key,
+    find_subject=BodyYear.find,
+    may_read=lambda user, subject: user.has_perm("bodies.view_body", subject.body),
+    body_id=lambda subject: subject.body.pk,
+    build=lambda *, subject, user: annual_report.annual_report_source(
+        body=subject.body, year=subject.year, user=user
+    ),
+    back=lambda subject, user: (subject.body.get_absolute_url(), subject.body.name),
+)
+
+
+def register_kinds() -> None:
+    for kind in (AGENDA_KIND, MINUTES_KIND, RECOMMENDATIONS_KIND, ANNUAL_REPORT_KIND):
+        registry.register(kind)

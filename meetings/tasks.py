@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import notifications
-from .documents import render_document  # noqa: F401 - registers the PDF task with Celery
 from .registration_tasks import purge_registrations  # noqa: F401 - registers the purge task
 
 

@@ -7,7 +7,7 @@ its period from settings, with the default below.
 - Sent mails (``aks.mail.OutboxMessage``): when sent more than
   ``RETENTION_MAIL_SENT_DAYS`` (90) days ago.
 - Failed mails: when created more than ``RETENTION_MAIL_FAILED_DAYS`` (180) days ago.
-- Rendered PDFs (``meetings.RenderedDocument``, row and file): when a newer rendering
+- Rendered PDFs (``documents.RenderedDocument``, row and file): when a newer rendering
   of the same document for the same audience exists (its content changed) and the
   old one is more than ``RETENTION_DOCUMENTS_DAYS`` (30) days old; failed renderings
   after the same period.
@@ -44,7 +44,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from aks.mail.models import OutboxMessage, OutboxStatus
-from meetings.models import CalendarToken, RenderedDocument, RenderStatus
+from documents.models import RenderedDocument, RenderStatus
+from meetings.models import CalendarToken
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +74,14 @@ def purge_mail(*, now: datetime.datetime) -> int:
     return sent.delete()[0] + failed.delete()[0]
 
 
-def _newer(subject: str):
+def _newer():
     """A later rendering of the same document (kind, subject, audience) made from
-    other content. ``subject`` is "meeting" or "series"; the other is NULL, and
-    NULL = NULL is not true in SQL, so each kind of subject has its own subquery."""
+    other content."""
     return RenderedDocument.objects.filter(
         kind=OuterRef("kind"),
+        subject_id=OuterRef("subject_id"),
         audience=OuterRef("audience"),
         created_at__gt=OuterRef("created_at"),
-        **{subject: OuterRef(subject)},
     ).exclude(fingerprint=OuterRef("fingerprint"))
 
 
@@ -92,18 +92,8 @@ def superseded_documents(*, now: datetime.datetime):
     cutoff = now - period("RETENTION_DOCUMENTS_DAYS")
     return (
         RenderedDocument.objects.filter(created_at__lt=cutoff)
-        .annotate(
-            newer_for_meeting=Exists(_newer("meeting")),
-            newer_for_series=Exists(_newer("series")),
-        )
-        .filter(
-            Q(status=RenderStatus.DONE)
-            & (
-                Q(meeting__isnull=False, newer_for_meeting=True)
-                | Q(series__isnull=False, newer_for_series=True)
-            )
-            | Q(status=RenderStatus.FAILED)
-        )
+        .annotate(newer=Exists(_newer()))
+        .filter(Q(status=RenderStatus.DONE, newer=True) | Q(status=RenderStatus.FAILED))
     )
 
 

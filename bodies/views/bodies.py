@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from aks.fragments import fingerprint
 
@@ -31,6 +32,7 @@ def _members_key(groups, former) -> str:
 
 def body_detail(request, slug):
     body = get_visible_or_404(Body.objects.select_related("parent"), request.user, slug=slug)
+    today = timezone.localdate()
     groups, former = body_members(body)
     parent_visible = body.parent_id is not None and request.user.has_perm(
         "bodies.view_body", body.parent
@@ -46,5 +48,7 @@ def body_detail(request, slug):
             "children": sub_bodies(body, request.user),
             "parent_visible": parent_visible,
             "can_change": request.user.has_perm("bodies.change_body", body),
+            # The annual reports a reader most likely wants: this year's so far, and last.
+            "report_years": [today.year, today.year - 1],
         },
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bodies.access import Visibility
 from bodies.demo import DEMO_USERS
 from bodies.models import Body
+from documents.models import RenderedDocument, RenderStatus
 from meetings import services
 from meetings.models import (
     AgendaItem,
@@ -18,8 +19,6 @@ from meetings.models import (
     MeetingKind,
     MinuteEntry,
     MinuteSection,
-    RenderedDocument,
-    RenderStatus,
 )
 from tests.meetings.factories import publish
 
@@ -85,7 +84,7 @@ def test_a_long_minutes_pdf_shows_progress_and_then_downloads(demo, documents, p
     download = info.value
     assert download.suggested_filename.startswith("protokoll-")
     assert "Aussprache zu Punkt 6" in _pdf_text(download)
-    row = RenderedDocument.objects.get(meeting=meeting)
+    row = RenderedDocument.objects.get(subject_id=str(meeting.pk))
     assert row.status == RenderStatus.DONE
     # The page said so, too: the fragment swapped in links the file.
     page.locator(f"#document-status a[href='/sitzungen/{meeting.pk}/protokoll.pdf']").wait_for()

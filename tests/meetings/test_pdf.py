@@ -14,17 +14,19 @@ from aks.accounts import roles
 from bodies import services as body_services
 from bodies.access import Visibility, audience_key
 from bodies.models import Counting, PollKind
-from meetings import documents, pdf, services
+from documents import pdf as renderer
+from documents import services as pipeline
+from documents import tasks
+from documents.models import RenderedDocument, RenderStatus
+from meetings import pdf, services
+from meetings.documents import AGENDA
 from meetings.models import (
     AttendanceStatus,
-    DocumentKind,
     MeetingKind,
     MeetingSeries,
     MinuteSection,
     RecommendationLevel,
     Recurrence,
-    RenderedDocument,
-    RenderStatus,
 )
 from tests.factories import BodyFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from tests.meetings.factories import MeetingFactory, publish
@@ -430,7 +432,7 @@ def test_the_fingerprint_changes_with_the_agenda_and_only_then():
 
     def fingerprint():
         source = pdf.agenda_source(meeting=meeting, user=AnonymousUser())
-        return documents.fingerprint_for(kind=DocumentKind.AGENDA, html=source.html)
+        return pipeline.fingerprint_for(kind=AGENDA, html=source.html)
 
     first = fingerprint()
     assert fingerprint() == first
@@ -444,19 +446,19 @@ def test_the_task_renders_once_and_leaves_a_done_row_alone(make_user, monkeypatc
     user = make_user(roles.V_INTERN)
     source = pdf.agenda_source(meeting=meeting, user=user)
     row = RenderedDocument.objects.create(
-        kind=DocumentKind.AGENDA,
-        meeting=meeting,
+        kind=AGENDA,
+        subject_id=str(meeting.pk),
         audience=audience_key(user, body_id=meeting.body_id),
-        fingerprint=documents.fingerprint_for(kind=DocumentKind.AGENDA, html=source.html),
+        fingerprint=pipeline.fingerprint_for(kind=AGENDA, html=source.html),
         requested_by=user,
     )
-    assert documents.render_document(row.pk) == RenderStatus.DONE
+    assert tasks.render_document(row.pk) == RenderStatus.DONE
     row.refresh_from_db()
     assert row.status == RenderStatus.DONE and row.pages >= 1 and row.finished_at
     assert "Stellenbesetzung" in _text(row.file.read())
     calls = []
-    monkeypatch.setattr(pdf, "render_pdf", lambda **kw: calls.append(kw))
-    assert documents.render_document(row.pk) == "skipped"
+    monkeypatch.setattr(renderer, "render_pdf", lambda **kw: calls.append(kw))
+    assert tasks.render_document(row.pk) == "skipped"
     assert calls == []
 
 
@@ -464,13 +466,13 @@ def test_the_task_drops_a_row_whose_content_changed_meanwhile(make_user):
     meeting = _meeting()
     user = make_user(roles.V_INTERN)
     row = RenderedDocument.objects.create(
-        kind=DocumentKind.AGENDA,
-        meeting=meeting,
+        kind=AGENDA,
+        subject_id=str(meeting.pk),
         audience="public+members+team+admin_internal",
         fingerprint="0" * 64,
         requested_by=user,
     )
-    assert documents.render_document(row.pk) == "changed"
+    assert tasks.render_document(row.pk) == "changed"
     assert not RenderedDocument.objects.filter(pk=row.pk).exists()
 
 
@@ -481,8 +483,8 @@ def test_a_failing_rendering_is_stored_not_raised(make_user, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("cairo exploded")
 
-    monkeypatch.setattr(pdf, "render_pdf", boom)
-    result = documents.request_document(kind=DocumentKind.AGENDA, user=user, meeting=meeting)
+    monkeypatch.setattr(renderer, "render_pdf", boom)
+    result = pipeline.request_document(kind=AGENDA, subject=meeting, user=user)
     assert result.document.status == RenderStatus.FAILED
     assert result.document.error == "error"
 

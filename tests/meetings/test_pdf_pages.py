@@ -11,18 +11,18 @@ from django.utils import timezone
 
 from aks.accounts import roles
 from bodies.access import Visibility
-from meetings import pdf, services
+from documents import pdf as renderer
+from documents.models import RenderedDocument, RenderStatus
+from meetings import services
+from meetings.documents import MINUTES
 from meetings.models import (
     AgendaItem,
-    DocumentKind,
     MeetingKind,
     MeetingSeries,
     MinuteEntry,
     MinuteSection,
     RecommendationLevel,
     Recurrence,
-    RenderedDocument,
-    RenderStatus,
 )
 from tests.factories import BodyFactory
 from tests.html import assert_valid_html
@@ -122,7 +122,7 @@ def test_each_reader_gets_their_own_minutes(client, persona, name):
     assert "Öffentliches Ergebnis" in text
     assert ("Verwaltungsinterne Notiz" in text) is (name == "councillor")
     assert ("Zivilgesellschaftliche Notiz" in text) is (name == "v_extern")
-    rows = RenderedDocument.objects.filter(meeting=meeting, kind=DocumentKind.MINUTES)
+    rows = RenderedDocument.objects.of(MINUTES, str(meeting.pk))
     assert rows.count() == 1
     assert (
         rows.get().audience
@@ -200,16 +200,16 @@ def test_unchanged_content_reuses_the_stored_file(client, monkeypatch):
     assert first.status_code == 200
     b"".join(first.streaming_content)
     calls = []
-    original = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda **kw: calls.append(1) or original(**kw))
+    original = renderer.render_pdf
+    monkeypatch.setattr(renderer, "render_pdf", lambda **kw: calls.append(1) or original(**kw))
     second = client.get(_agenda_url(meeting))
     assert second.status_code == 200 and calls == []
-    assert RenderedDocument.objects.filter(meeting=meeting).count() == 1
+    assert RenderedDocument.objects.filter(subject_id=str(meeting.pk)).count() == 1
 
     services.add_agenda_item(meeting=meeting, title="Zwei")
     third = client.get(_agenda_url(meeting))
     assert "Zwei" in _pdf_text(third) and calls == [1]
-    assert RenderedDocument.objects.filter(meeting=meeting).count() == 2
+    assert RenderedDocument.objects.filter(subject_id=str(meeting.pk)).count() == 2
 
 
 def _long_minutes(size=12):
@@ -246,7 +246,7 @@ def test_a_long_document_is_rendered_in_the_background(
     assert 'hx-trigger="every 2s"' in page
     assert f'hx-get="{url}?poll=1"' in page
     assert '<noscript><meta http-equiv="refresh"' in page
-    row = RenderedDocument.objects.get(meeting=meeting, kind=DocumentKind.MINUTES)
+    row = RenderedDocument.objects.of(MINUTES, str(meeting.pk)).get()
     assert row.status == RenderStatus.DONE and row.pages >= 1
 
     # htmx asks: done, polling stops, the fragment asks once for the download.
@@ -268,7 +268,7 @@ def test_a_long_document_is_rendered_in_the_background(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.get(url)
     assert response.status_code == 202 and len(callbacks) == 1
-    assert RenderedDocument.objects.filter(meeting=meeting).count() == 2
+    assert RenderedDocument.objects.filter(subject_id=str(meeting.pk)).count() == 2
 
 
 def test_a_pending_document_keeps_polling(client, settings, django_capture_on_commit_callbacks):
@@ -287,12 +287,12 @@ def test_a_pending_document_keeps_polling(client, settings, django_capture_on_co
 
 def test_a_failed_rendering_shows_a_german_error_and_can_be_retried(client, monkeypatch):
     meeting = MeetingFactory(visibility=Visibility.PUBLIC)
-    original = pdf.render_pdf
+    original = renderer.render_pdf
 
     def boom(**kwargs):
         raise RuntimeError("cairo exploded")
 
-    monkeypatch.setattr(pdf, "render_pdf", boom)
+    monkeypatch.setattr(renderer, "render_pdf", boom)
     response = client.get(_agenda_url(meeting), headers={"Accept-Language": "de"})
     assert response.status_code == 200
     assert_valid_html(response)
@@ -300,7 +300,7 @@ def test_a_failed_rendering_shows_a_german_error_and_can_be_retried(client, monk
     poll = client.get(_agenda_url(meeting), {"poll": "1"}, headers={"HX-Request": "true"})
     assert poll.status_code == 286
 
-    monkeypatch.setattr(pdf, "render_pdf", original)
+    monkeypatch.setattr(renderer, "render_pdf", original)
     assert client.get(_agenda_url(meeting)).status_code == 200  # still the stored failure
     retry = client.post(_agenda_url(meeting))
     assert retry.status_code == 302
@@ -321,7 +321,7 @@ def test_a_real_worker_on_the_render_queue_renders_a_long_document(client, setti
         queues="render", DATABASE_URL=shared_database_url(), DJANGO_MEDIA_ROOT=str(media)
     ) as worker:
         assert client.get(url).status_code == 202
-        row = RenderedDocument.objects.get(meeting=meeting)
+        row = RenderedDocument.objects.get(subject_id=str(meeting.pk))
         deadline = time.monotonic() + 60
         while row.status != RenderStatus.DONE and time.monotonic() < deadline:
             time.sleep(0.3)
@@ -413,7 +413,7 @@ def test_the_pdf_is_german_whatever_the_interface_language(client):
 def test_a_long_document_waits_instead_of_failing_when_the_broker_is_down(
     client, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from meetings.documents import render_document
+    from documents.tasks import render_document
 
     settings.MEETINGS_PDF_SYNC_LIMIT = 5
     monkeypatch.setattr(
@@ -423,5 +423,5 @@ def test_a_long_document_waits_instead_of_failing_when_the_broker_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(_minutes_url(meeting))
     assert response.status_code == 202
-    row = RenderedDocument.objects.get(meeting=meeting, kind=DocumentKind.MINUTES)
+    row = RenderedDocument.objects.of(MINUTES, str(meeting.pk)).get()
     assert row.status == RenderStatus.PENDING

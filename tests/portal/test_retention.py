@@ -9,8 +9,10 @@ from django.utils import timezone
 from aks.mail.models import MailKind, OutboxMessage, OutboxStatus
 from aks.portal import retention
 from aks.portal.tasks import apply_retention
+from documents.models import RenderedDocument, RenderStatus
 from meetings.calendar import ensure_calendar_token
-from meetings.models import CalendarToken, DocumentKind, RenderedDocument, RenderStatus
+from meetings.documents import MINUTES
+from meetings.models import CalendarToken
 from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +56,8 @@ def test_it_reads_the_periods_from_settings(settings):
 
 def _document(meeting, fingerprint, *, age_days, status=RenderStatus.DONE, audience="public"):
     document = RenderedDocument.objects.create(
-        kind=DocumentKind.MINUTES,
-        meeting=meeting,
+        kind=MINUTES,
+        subject_id=str(meeting.pk),
         audience=audience,
         fingerprint=fingerprint,
         status=status,

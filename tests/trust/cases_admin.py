@@ -38,7 +38,9 @@ def _factory_instance(world: World, model):
     """The world's own object, or one from the project's factories, where one exists."""
     from aks.accounts.models import User
     from bodies.models import Body, Entitlement, Membership, Organisation, Person, Poll, Side
-    from meetings.models import DocumentKind, Meeting, Registration, RenderedDocument, Speaker
+    from documents.models import RenderedDocument
+    from meetings.documents import AGENDA
+    from meetings.models import Meeting, Registration, Speaker
     from spaces.models import District, Instrument, Space, SpaceNeed
     from tests.factories import OrganisationFactory
     from tests.meetings.factories import MeetingFactory
@@ -63,10 +65,9 @@ def _factory_instance(world: World, model):
             poll=_instance(world, Poll), person=member.person, side=Side.CIVIL_SOCIETY
         ),
         Meeting: lambda: MeetingFactory(body=world.body),
-        # A rendered file belongs to a meeting or a series, never both or neither.
         RenderedDocument: lambda: RenderedDocument.objects.create(
-            kind=DocumentKind.AGENDA,
-            meeting=_instance(world, Meeting),
+            kind=AGENDA,
+            subject_id=str(_instance(world, Meeting).pk),
             audience="public",
             fingerprint="matrix",
         ),
