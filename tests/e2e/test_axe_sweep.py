@@ -138,7 +138,7 @@ PAGES = {
     "bodies:workstream": Sweep(V_EXTERN, lambda o: f"/gremien/baustellen/{o.workstream.number}/"),
     "bodies:polls": Sweep(V_EXTERN, lambda o: "/gremien/kernkreis/abstimmungen/"),
     "bodies:poll": Sweep(V_EXTERN, lambda o: o.open_poll.get_absolute_url()),
-    "bodies:poll_create": Sweep(V_EXTERN, lambda o: "/gremien/kernkreis/abstimmungen/neu/"),
+    "bodies:poll_create": Sweep(V_EXTERN, lambda o: "/gremien/traegerverein/abstimmungen/neu/"),
     "meetings:commitments": Sweep(V_EXTERN, lambda o: "/sitzungen/zusagen/"),
     "meetings:commitment_add": Sweep(
         V_EXTERN, lambda o: f"/sitzungen/{o.public_assembly.pk}/zusagen/neu/"

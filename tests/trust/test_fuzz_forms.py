@@ -183,7 +183,8 @@ def case_contribution():
 
 def case_member_add():
     return Case(
-        reverse("bodies:members", args=["ag1"]),
+        # A body the AKS team runs: its staff manage the members there.
+        reverse("bodies:members", args=["steuerungsrunde"]),
         demo_user("v-intern"),
         {
             "new_person_name": "Fuzz Person",
@@ -197,9 +198,11 @@ def case_member_add():
 def case_member_end():
     from bodies.models import Membership
 
-    membership = Membership.objects.filter(body=_body("ag1"), end=None).order_by("pk").first()
+    membership = (
+        Membership.objects.filter(body=_body("steuerungsrunde"), end=None).order_by("pk").first()
+    )
     return Case(
-        reverse("bodies:member_end", args=["ag1", membership.pk]),
+        reverse("bodies:member_end", args=["steuerungsrunde", membership.pk]),
         demo_user("v-intern"),
         {f"end-{membership.pk}-end": _day(30)},
         prefix=f"end-{membership.pk}",
@@ -314,7 +317,8 @@ def case_need_edit():
 def _draft_minutes_meeting():
     from meetings.models import Minutes
 
-    return Minutes.objects.filter(status="draft", meeting__body__slug="ag1").first().meeting
+    # The demo's latest Jour-Fixe keeps its minutes in draft (the AG1 minutes are published).
+    return Minutes.objects.filter(status="draft", meeting__body__slug="aks-team").first().meeting
 
 
 def case_entry_add():
@@ -322,7 +326,7 @@ def case_entry_add():
     return Case(
         reverse("meetings:entry_add", args=[meeting.pk]),
         demo_user("v-intern"),
-        {"section": "note", "text": "Fuzz-Eintrag", "visibility": "public"},
+        {"section": "note", "text": "Fuzz-Eintrag", "visibility": "team"},
     )
 
 
