@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def project_models():
     for model in apps.get_models():
-        if not Path(model._meta.app_config.path).is_relative_to(ROOT):
+        path = Path(model._meta.app_config.path)
+        # The project's own apps: under the checkout, but not the libraries of a .venv in it.
+        if not path.is_relative_to(ROOT) or "site-packages" in path.parts:
             continue
         # django-simple-history's copies are shown on their model's history page.
         if model.__name__.startswith("Historical"):
