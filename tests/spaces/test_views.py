@@ -48,10 +48,11 @@ def test_the_list_needs_the_same_queries_for_20_and_2000_spaces(
 ):
     bulk_spaces(size)
     _viewer(client, make_user, member_of, role)
-    # session, user, roles | count, page, instruments | neighbourhood and instrument choices
+    # session, user, roles, the navigation's "chairs a body?" | count, page, instruments |
+    # neighbourhood and instrument choices
     url = reverse("spaces:list")
     client.get(url)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url, {"status": "", "contested": "true"})
     assert response.status_code == 200
 
@@ -64,9 +65,10 @@ def test_the_map_page_needs_the_same_queries_for_20_and_2000_spaces(
 ):
     bulk_spaces(size)
     _viewer(client, make_user, member_of, role)
-    # session, user, roles | spaces | neighbourhood and instrument choices
+    # session, user, roles, the navigation's "chairs a body?" | spaces | neighbourhood and
+    # instrument choices
     client.get(reverse("spaces:map"))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("spaces:map"))
     assert response.status_code == 200
 

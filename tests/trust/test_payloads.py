@@ -272,6 +272,7 @@ NOT_PAGES = {
     "meetings:agenda_pdf",
     "meetings:minutes_pdf",
     "meetings:series_recommendations_pdf",
+    "documents:annual_report",
     "meetings:calendar",
     "meetings:calendar_body",
     "meetings:calendar_series",
@@ -483,6 +484,10 @@ def test_it_serves_the_pdfs_without_typed_text_in_headers_or_pages(
         reverse("meetings:agenda_pdf", args=[world.meeting.pk]),
         reverse("meetings:minutes_pdf", args=[world.meeting.pk]),
         reverse("meetings:series_recommendations_pdf", args=[world.series.pk]),
+        reverse(
+            "documents:annual_report",
+            args=[world.meeting.body.slug, world.meeting.start.year],
+        ),
     ):
         response = client.get(url)
         if response.status_code == 200 and response["Content-Type"] == "application/pdf":
