@@ -198,6 +198,7 @@ EXCLUDED = {
     "meetings:meeting_status": POST_ONLY,
     "meetings:series_end": POST_ONLY,
     "meetings:agenda_pdf": "PDF (its progress page is checked in test_pdf_journey)",
+    "documents:annual_report": "PDF (the same progress page as the agenda and minutes PDFs)",
     "meetings:minutes_pdf": "PDF (its progress page is checked in test_pdf_journey)",
     "meetings:series_recommendations_pdf": "PDF",
     "meetings:calendar": "iCalendar feed",
