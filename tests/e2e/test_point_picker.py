@@ -18,11 +18,19 @@ pytestmark = pytest.mark.e2e
 MEMBER = next(email for email, _name, role in DEMO_USERS if role == roles.ASSOCIATION_MEMBER)
 
 
+def _to_the_report_form(page):
+    """ "Räume" in the main navigation, then "Leerstand melden" in the registry's sub-nav."""
+    for nav, name in (("header nav", "Räume"), ("nav.sub-nav", "Leerstand melden")):
+        with page.expect_navigation():
+            page.locator(nav).get_by_role("link", name=name, exact=True).click()
+    assert page.url.endswith("/raeume/melden/")
+
+
 @pytest.fixture
 def report_page(demo, page):
     seed_spaces()
     login(page, demo, MEMBER)
-    page.goto(f"{demo}/raeume/melden/")
+    _to_the_report_form(page)
     return page
 
 
@@ -70,7 +78,7 @@ def test_without_javascript_the_report_form_takes_typed_coordinates(demo, browse
     try:
         page = context.new_page()
         login(page, demo, MEMBER)
-        page.goto(f"{demo}/raeume/melden/")
+        _to_the_report_form(page)
         assert not page.locator("#point-picker").is_visible()
         assert not page.locator("#point-picker-help").is_visible()
         assert page.get_by_label("Breitengrad").is_editable()
